@@ -1,0 +1,40 @@
+"""``scrapy crawl``, with an exit status that says when a crawl failed.
+
+Scrapy's own command exits 0 whatever happened once the spider started; a
+scheduled job needs to know when nothing could be fetched or a check failed.
+"""
+
+from __future__ import annotations
+
+import sys
+from argparse import Namespace
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+
+from crawler.health import crawl_problems
+from pipelines.export import default_feeds
+
+
+class Command(ScrapyCrawlCommand):
+    def process_options(self, args: list[str], opts: Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        if not self.settings.getdict("FEEDS"):
+            self.settings.set("FEEDS", default_feeds(self.settings), priority="cmdline")
+
+    def run(self, args: list[str], opts: Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give exactly one spider name (see `scrapy list`)")
+        assert self.crawler_process
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = 1
+            return
+        problems = crawl_problems(crawler)
+        for problem in problems:
+            print(f"vnnews: FAILED {problem}", file=sys.stderr)
+        if problems:
+            self.exitcode = 2

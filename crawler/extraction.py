@@ -1,0 +1,496 @@
+"""Reading one article page into an :class:`~crawler.items.ArticleDraft`.
+
+This is the page object of the project: it knows HTML, not crawling, so that
+it runs the same in a crawl, in ``scrapy extract`` and in the tests on saved
+pages.  Each field is read in layers, so that a layout change degrades a
+record instead of emptying it:
+
+* title, dates, authors, section, canonical URL: JSON-LD, then meta tags,
+  then the outlet's selectors, then generic markup;
+* lead and body: the outlet's selectors first (structured descriptions are
+  often cut short), then JSON-LD/meta for the lead and a text-density guess
+  over the page for the body.
+
+``draft.field_origins`` records which layer answered each field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import html as lxml_html
+from parsel import Selector
+
+from crawler.items import ArticleDraft, AuthorCandidate, DateCandidate, Image
+
+ARTICLE_TYPES = {
+    "NewsArticle",
+    "Article",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BlogPosting",
+    "LiveBlogPosting",
+}
+
+# Removed from every body before its text is read: never article text.
+GENERIC_REMOVE = (
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "form",
+    "button",
+    "svg",
+    "template",
+    "[class*=share]",
+    "[class*=social]",
+    "[class*=related]",
+    "[class*=comment]",
+    "[class*=banner]",
+    "[id*=banner]",
+    "[class*=adsbygoogle]",
+    "[data-marked-zoneid]",
+    "[type=VideoStream]",
+)
+
+# Where image captions live in Vietnamese CMSs (figure, Sohatech/VCCorp, MasterCMS, FCK).
+CAPTION_CONTAINERS = "figure, table.image, table.picture, div[type=Photo], div.VCSortableInPreviewMode"
+CAPTION_TEXT = "figcaption, .PhotoCMS_Caption, .image_caption, .caption, td.caption, p.Image"
+
+BLOCK_TAGS = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "pre",
+    "div",
+    "section",
+    "article",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "figure",
+    "figcaption",
+    "header",
+    "footer",
+    "aside",
+    "center",
+}
+LEAF_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "dt", "dd", "td", "th"}
+# Containers the text-density fallback never picks.
+JUNK_HINT = re.compile(r"comment|related|lienquan|sidebar|footer|menu|nav|banner|popular|mostview|tag", re.I)
+TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|gidzl|zarsrc|itm_\w+|ref)$", re.I)
+WS = re.compile(r"\s+")
+
+
+class NotAnArticle(Exception):
+    """The page is not an article (a listing, an error page, a video hub...)."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+class OutletProfile(Protocol):
+    """What extraction reads from an outlet spider (class or instance)."""
+
+    outlet: str
+    selectors: dict[str, str | Sequence[str]]
+    remove_selectors: Sequence[str]
+
+
+def clean_text(text: str | None) -> str:
+    return WS.sub(" ", text or "").strip()
+
+
+def canonicalize_url(url: str) -> str:
+    """The URL without fragment and tracking parameters, host in lower case."""
+    parts = urlsplit(url.strip())
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]
+    )
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
+
+
+def outlet_of(url: str) -> str:
+    """The outlet's domain for a URL: ``https://www.vtv.vn/x`` → ``vtv.vn``."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _as_list(value: str | Sequence[str] | None) -> list[str]:
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _json_ld_objects(sel: Selector) -> Iterator[dict[str, Any]]:
+    for raw in sel.xpath('//script[@type="application/ld+json"]/text()').getall():
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, list):
+                stack.extend(reversed(obj))
+            elif isinstance(obj, dict):
+                if "@graph" in obj:
+                    stack.extend(reversed(_listify(obj["@graph"])))
+                yield obj
+
+
+def _listify(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    return {str(t) for t in _listify(obj.get("@type"))}
+
+
+def _names(value: Any) -> list[str]:
+    names = []
+    for entry in _listify(value):
+        name = entry.get("name") if isinstance(entry, dict) else entry
+        if isinstance(name, str) and clean_text(name):
+            names.append(clean_text(name))
+    return names
+
+
+class ArticlePage:
+    """One fetched page and the outlet profile that reads it."""
+
+    def __init__(self, url: str, selector: Selector, profile: Any | None = None, status: int = 200) -> None:
+        self.url = url
+        self.sel = selector
+        self.profile = profile
+        self.status = status
+        self.selectors: dict[str, Any] = dict(getattr(profile, "selectors", None) or {})
+        self.outlet = getattr(profile, "outlet", None) or outlet_of(url)
+        self.json_ld = list(_json_ld_objects(selector))
+        self.article_ld = next((o for o in self.json_ld if _types(o) & ARTICLE_TYPES), None)
+
+    @classmethod
+    def from_response(cls, response: Any, profile: Any | None = None) -> ArticlePage:
+        return cls(response.url, response.selector, profile, getattr(response, "status", 200))
+
+    @classmethod
+    def from_html(cls, html: str | bytes, url: str, profile: Any | None = None) -> ArticlePage:
+        text = html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html
+        return cls(url, Selector(text=text, base_url=url), profile)
+
+    # -- small readers -------------------------------------------------------------
+
+    def meta(self, *names: str) -> str | None:
+        for name in names:
+            value = self.sel.xpath(
+                f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content'
+            ).get()
+            if value and clean_text(value):
+                return clean_text(value)
+        return None
+
+    def select(self, field: str) -> list[Selector]:
+        """Elements matched by the outlet's selectors for *field* (the first selector that matches)."""
+        for css in _as_list(self.selectors.get(field)):
+            found = self.sel.css(css)
+            if found:
+                return list(found)
+        return []
+
+    def select_text(self, field: str) -> str | None:
+        for el in self.select(field):
+            text = clean_text(el.xpath("string()").get())
+            if text:
+                return text
+        return None
+
+    def ld(self, key: str) -> Any:
+        return self.article_ld.get(key) if self.article_ld else None
+
+    # -- the draft ----------------------------------------------------------------
+
+    def is_article(self) -> None:
+        """Raise NotAnArticle unless the page carries an article."""
+        if self.status >= 400:
+            raise NotAnArticle("http_error", str(self.status))
+        canonical = self.canonical_url()
+        if canonical and urlsplit(canonical).path in ("", "/") and urlsplit(self.url).path not in ("", "/"):
+            raise NotAnArticle("not_article", f"canonical link points to the home page ({canonical})")
+        has_title = bool(self.select("title")) or self.article_ld is not None
+        og_type = (self.meta("og:type") or "").lower()
+        if not has_title and og_type != "article" and not self.meta("article:published_time"):
+            raise NotAnArticle(
+                "not_article", "no article markup (no title element, JSON-LD article or og:type)"
+            )
+
+    def canonical_url(self) -> str | None:
+        for value in (
+            self.sel.xpath('//link[@rel="canonical"]/@href').get(),
+            self.meta("og:url"),
+        ):
+            if value and value.strip().startswith(("http://", "https://", "/")):
+                return canonicalize_url(urljoin(self.url, value.strip()))
+        return None
+
+    def draft(self) -> ArticleDraft:
+        self.is_article()
+        draft = ArticleDraft(
+            url=self.url, outlet=self.outlet, canonical_url=self.canonical_url() or canonicalize_url(self.url)
+        )
+        origins = draft.field_origins
+        draft.title = self._first(
+            origins,
+            "title",
+            ("json-ld", lambda: self.ld("headline")),
+            ("selector", lambda: self.select_text("title")),
+            ("meta", lambda: self.meta("og:title")),
+            (
+                "fallback",
+                lambda: clean_text(self.sel.xpath("string(//h1)").get()) or self.sel.css("title::text").get(),
+            ),
+        )
+        draft.sapo = self._first(
+            origins,
+            "sapo",
+            ("selector", lambda: self.select_text("sapo")),
+            ("json-ld", lambda: self.ld("description")),
+            ("meta", lambda: self.meta("og:description", "description")),
+        )
+        self._read_body(draft)
+        self._read_dates(draft)
+        self._read_authors(draft)
+        self._read_section_and_tags(draft)
+        self._read_lead_image(draft)
+        draft.language = self._language()
+        return draft
+
+    def _first(self, origins: dict[str, str], field: str, *layers: tuple[str, Any]) -> str | None:
+        for origin, read in layers:
+            value = read()
+            if isinstance(value, str) and clean_text(value):
+                origins[field] = origin
+                return clean_text(value)
+        return None
+
+    # -- body -----------------------------------------------------------------------
+
+    def _read_body(self, draft: ArticleDraft) -> None:
+        body = self.select("body")
+        origin = "selector"
+        if not body:
+            container = self._densest_container()
+            if container is None:
+                return
+            body, origin = [Selector(root=container)], "fallback"
+        root = _detached_copy(body[0].root)
+        for css in [*GENERIC_REMOVE, *_as_list(getattr(self.profile, "remove_selectors", None))]:
+            for el in Selector(root=root).css(css):
+                _drop(el.root)
+        draft.images.extend(self._take_figures(root))
+        draft.paragraphs = [t for t in block_texts(root) if t]
+        if draft.paragraphs:
+            draft.field_origins["body"] = origin
+
+    def _take_figures(self, root: Any) -> list[Image]:
+        """Image URLs and captions of the body's figures; the figures leave the body."""
+        images = []
+        for fig in Selector(root=root).css(CAPTION_CONTAINERS):
+            img = fig.css("img")
+            src = None
+            if img:
+                src = next(
+                    (
+                        img[0].attrib.get(a)
+                        for a in ("data-src", "data-original", "src")
+                        if img[0].attrib.get(a)
+                    ),
+                    None,
+                )
+            if not src:
+                src = fig.css('meta[itemprop="url"]::attr(content)').get()
+            caption_el = fig.css(CAPTION_TEXT)
+            caption = clean_text(caption_el[0].xpath("string()").get()) if caption_el else ""
+            if not src and not caption:
+                continue
+            images.append(Image(url=urljoin(self.url, src) if src else None, caption=caption or None))
+            _drop(fig.root)
+        return images
+
+    def _densest_container(self) -> Any | None:
+        """The element holding most paragraph text: the body when no selector matched."""
+        scores: dict[Any, float] = {}
+        for p in self.sel.xpath("//body//p"):
+            text = clean_text(p.xpath("string()").get())
+            if len(text) < 40:
+                continue
+            parent = p.root.getparent()
+            for weight, el in ((1.0, parent), (0.5, parent.getparent() if parent is not None else None)):
+                if el is None or JUNK_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"):
+                    continue
+                scores[el] = scores.get(el, 0.0) + weight * len(text)
+        if not scores:
+            return None
+        return max(scores, key=scores.__getitem__)
+
+    # -- dates, authors, section ---------------------------------------------------------
+
+    def _read_dates(self, draft: ArticleDraft) -> None:
+        found = draft.dates
+        for key, kind in (("datePublished", "published"), ("dateModified", "modified")):
+            value = self.ld(key)
+            if isinstance(value, str) and value.strip():
+                found.append(DateCandidate(value.strip(), "json-ld", kind))
+        for names, kind in (
+            (("article:published_time", "pubdate", "datePublished", "dc.date.issued"), "published"),
+            (("article:modified_time", "lastmod", "dateModified", "og:updated_time"), "modified"),
+        ):
+            value = self.meta(*names)
+            if value:
+                found.append(DateCandidate(value, "meta", kind))
+        for el in self.select("date"):
+            attr = el.attrib.get("datetime") or el.attrib.get("content")
+            text = clean_text(el.xpath("string()").get())
+            for value in (attr, text):
+                if value:
+                    found.append(DateCandidate(value, "page", "published"))
+        if self.select("date"):
+            draft.field_origins["date"] = "selector"
+
+    def _read_authors(self, draft: ArticleDraft) -> None:
+        date_css = ", ".join(_as_list(self.selectors.get("date"))) or None
+        for el in self.select("author"):
+            el_root = _detached_copy(el.root)
+            if date_css:
+                for d in Selector(root=el_root).css(date_css):
+                    _drop(d.root)
+            # The old vtv layout prints "PV ...-<span class=time>...</span>": drop the separator too.
+            text = clean_text(Selector(root=el_root).xpath("string()").get()).strip(" -–|,")
+            if text:
+                draft.authors_raw.append(AuthorCandidate(text, "page"))
+        value = self.meta("article:author", "author", "dc.creator")
+        if value and not value.startswith("http"):
+            draft.authors_raw.append(AuthorCandidate(value, "meta"))
+        for name in _names(self.ld("author")):
+            draft.authors_raw.append(AuthorCandidate(name, "json-ld"))
+
+    def _read_section_and_tags(self, draft: ArticleDraft) -> None:
+        crumbs: list[str] = []
+        for obj in self.json_ld:
+            if "BreadcrumbList" in _types(obj):
+                entries = [e for e in _listify(obj.get("itemListElement")) if isinstance(e, dict)]
+                for entry in sorted(entries, key=lambda e: int(str(e.get("position") or 0).strip() or 0)):
+                    item = entry.get("item")
+                    name = entry.get("name") or (item.get("name") if isinstance(item, dict) else None)
+                    if name and clean_text(name).lower() not in ("trang chủ", "home", "trang chu"):
+                        crumbs.append(clean_text(name))
+        if crumbs:
+            draft.section, draft.field_origins["section"] = crumbs, "json-ld"
+        else:
+            crumbs = [clean_text(e.xpath("string()").get()) for e in self.select("section")]
+            crumbs = [c for c in crumbs if c and c.lower() != "trang chủ"]
+            if crumbs:
+                draft.section, draft.field_origins["section"] = crumbs, "selector"
+            elif self.meta("article:section"):
+                draft.section, draft.field_origins["section"] = [self.meta("article:section") or ""], "meta"
+        draft.tags = _unique(clean_text(e.xpath("string()").get()) for e in self.select("tags"))
+        keywords = self.meta("keywords", "news_keywords") or ""
+        draft.keywords = _unique(k.strip() for k in keywords.split(","))
+
+    def _read_lead_image(self, draft: ArticleDraft) -> None:
+        lead = self.meta("og:image")
+        if lead and all(img.url != lead for img in draft.images):
+            draft.images.insert(0, Image(url=urljoin(self.url, lead), caption=None))
+
+    def _language(self) -> str | None:
+        lang = self.sel.xpath("/html/@lang").get() or self.meta("Language", "og:locale", "inLanguage")
+        if lang and lang.strip():
+            return lang.strip().lower().replace("_", "-").split("-")[0]
+        # The page does not say: the outlet's own language, when its spider knows it.
+        return getattr(self.profile, "language", None)
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        if v and v not in seen:
+            seen[v] = None
+    return list(seen)
+
+
+def _detached_copy(element: Any) -> Any:
+    """A deep copy, so that removing boilerplate never changes the response's tree."""
+    return lxml_html.fromstring(lxml_html.tostring(element, encoding="unicode"))
+
+
+def _drop(element: Any) -> None:
+    """Remove an element but keep its tail text (the words after it)."""
+    parent = element.getparent()
+    if parent is not None:
+        element.drop_tree()
+
+
+def block_texts(root: Any) -> list[str]:
+    """The text of a body, one entry per paragraph-like block, in reading order."""
+    out: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = clean_text("".join(buffer))
+        if text:
+            out.append(text)
+        buffer.clear()
+
+    def walk(el: Any) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "br":
+            flush()
+        elif tag in LEAF_BLOCKS and not any(
+            isinstance(c.tag, str) and c.tag in BLOCK_TAGS and c.tag not in ("li",)
+            for c in el.iterdescendants()
+        ):
+            flush()
+            buffer.append(el.text_content())
+            flush()
+        elif tag in BLOCK_TAGS:
+            flush()
+            if el.text:
+                buffer.append(el.text)
+            for child in el:
+                walk(child)
+                if child.tail:
+                    buffer.append(child.tail)
+            flush()
+            return
+        elif tag:
+            buffer.append(el.text_content())
+        if tag in BLOCK_TAGS or tag == "br":
+            return
+
+    if root.text:
+        buffer.append(root.text)
+    for child in root:
+        walk(child)
+        if child.tail:
+            buffer.append(child.tail)
+    flush()
+    return out

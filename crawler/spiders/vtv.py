@@ -1,0 +1,47 @@
+"""vtv.vn, Báo điện tử VTV (Đài Truyền hình Việt Nam).
+
+Two layouts: the current one (2025+, article URLs ``<slug>-100YYMMDDhhmmssmmm.htm``)
+and the older one still served for archives (``<section>/<slug>-YYYYMMDDhhmmssmmm.htm``).
+"""
+
+from crawler.spiders.base import NewsSpider
+
+SECTIONS = ("the-gioi", "kinh-te", "chinh-tri", "xa-hoi", "phap-luat", "cong-nghe", "the-thao")
+
+
+class VtvSpider(NewsSpider):
+    name = "vtv"
+    outlet = "vtv.vn"
+    allowed_domains = ["vtv.vn"]
+    language = "vi"
+
+    feeds = [f"https://vtv.vn/rss/{s}.rss" for s in ("home", "tin-moi-nhat", *SECTIONS)]
+    sitemaps = ["https://vtv.vn/latest-news-sitemap.xml"]
+    listings = [f"https://vtv.vn/{s}.htm" for s in SECTIONS]
+    listing_links = "h3 a::attr(href), h2 a::attr(href), a.box-category-link-title::attr(href)"
+    article_urls = [
+        r"^https?://(?:[a-z0-9-]+\.)?vtv\.vn/(?:[a-z0-9-]+/)?[a-z0-9-]+-(?:100\d{15}|20\d{15})\.htm$"
+    ]
+
+    selectors = {
+        "title": ["h1.title[data-role=title]", "h1.title_detail"],
+        "sapo": ["p.sapo[data-role=sapo]", "h2.sapo"],
+        "body": [
+            "div.detail-cmain div.detail-content[data-role=content]",
+            "div.noidung #entry-body",
+            "#entry-body",
+        ],
+        "author": ["div.flex-author span.name[data-role=author]", "p.author"],
+        "date": ["div.flex-author p.days", "p.author span.time"],
+        "section": ["div.list-cate a.item-cate", "ul.breadcrumb li a"],
+        "tags": ["div.box-tag div.list-tag a.item", "div.tag_detail a", "ul.tags li a"],
+    }
+    remove_selectors = [
+        "div.box-new-lq",
+        "div.box-tag",
+        "div.like-fanpage-vtv",
+        "a[href*='like-fanpage-vtv']",
+        "img[src*='like-fanpage-vtv']",
+        "div.news_keyword",
+        "div.box-zalo",
+    ]

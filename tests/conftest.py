@@ -1,0 +1,49 @@
+"""Shared test helpers: paths, the real pages in ../shared, and running scrapy as users do."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED = Path(os.environ.get("VNNEWS_SHARED", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus"
+SEEDS = SHARED / "seeds"
+
+
+def shared_file(path: Path) -> Path:
+    """A file of ../shared, or a skip saying why it is missing."""
+    if not path.exists():
+        pytest.skip(f"{path} is not here: the real pages and seeds live in ../shared beside the checkout")
+    return path
+
+
+def run_scrapy(
+    *args: str, env: dict[str, str] | None = None, timeout: int = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run ``scrapy ARGS`` in the project, as a user would, and return what it printed."""
+    full_env = {**os.environ, "VNNEWS_LOG_LEVEL": "INFO", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    raw = path.read_bytes()
+    assert b"\\u" not in raw, "the export must be plain UTF-8, not \\uXXXX escapes"
+    text = raw.decode("utf-8")
+    assert text == "" or text.endswith("\n"), "every line must be complete"
+    return [json.loads(line) for line in text.splitlines()]

@@ -1,0 +1,406 @@
+"""The date step: the fast regexes, the dateparser fallback, URL stamps and the choice of a date."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from crawler.items import ArticleDraft, DateCandidate
+from pipelines import dates
+from pipelines.base import OfflineStats
+from pipelines.dates import VN_TZ, DatesPipeline, date_from_url, find_datetime, parse_datetime
+
+MAIN = Path(__file__).resolve().parents[1]
+SEEDS = MAIN.parent / "shared" / "seeds"
+
+NOW = datetime(2026, 3, 7, 15, 45, 30, tzinfo=VN_TZ)
+
+# Every form seen on the outlets (shared/outlets.md), with the value it must give.
+FAST_FORMS = [
+    ("25/06/2026 16:19 GMT+7", "2026-06-25T16:19:00+07:00"),
+    ("Thứ sáu, ngày 11/10/2024 20:02 GMT+7", "2024-10-11T20:02:00+07:00"),
+    ("Thứ bảy, 7/3/2026, 00:05 (GMT+7)", "2026-03-07T00:05:00+07:00"),
+    ("26/04/2023 14:28", "2023-04-26T14:28:00+07:00"),
+    ("01:38 06/09/2023", "2023-09-06T01:38:00+07:00"),
+    ("07/03/2026 - 08:07", "2026-03-07T08:07:00+07:00"),
+    ("Thứ bảy, 07/03/2026 - 08:07", "2026-03-07T08:07:00+07:00"),
+    ("Thứ Ba, ngày 14/01/2025 - 06:01", "2025-01-14T06:01:00+07:00"),
+    ("T4, 22/10/2025", "2025-10-22T00:00:00+07:00"),
+    ("T4, 22/10/2025 10:30", "2025-10-22T10:30:00+07:00"),
+    ("Cập nhật: 22/10/2025 10:30", "2025-10-22T10:30:00+07:00"),
+    ("22/10/2025 10:30 |", "2025-10-22T10:30:00+07:00"),
+    ("THỨ TƯ, 22/10/2025 10:30 (GMT+7)", "2025-10-22T10:30:00+07:00"),
+    ("Sat, 12 Oct 2024 10:00:00 +0700", "2024-10-12T10:00:00+07:00"),
+    ("Fri, 11 Oct 2024 20:02:00 +07", "2024-10-11T20:02:00+07:00"),
+    ("Sat, 07 Mar 26 08:01:00 +0700", "2026-03-07T08:01:00+07:00"),
+    ("Fri, 11 Oct 2024 13:02:00 GMT", "2024-10-11T13:02:00+00:00"),
+    ("2026-06-25T16:19:00+07:00", "2026-06-25T16:19:00+07:00"),
+    ("2026-06-25T16:19:00", "2026-06-25T16:19:00+07:00"),
+    ("2026-03-07 08:07", "2026-03-07T08:07:00+07:00"),
+    ("2026-06-25T09:19:00Z", "2026-06-25T09:19:00+00:00"),
+    ("2026-06-25T16:19:00.123+07:00", "2026-06-25T16:19:00+07:00"),
+    ("2026-06-25", "2026-06-25T00:00:00+07:00"),
+    ("2025-10-10", "2025-10-10T00:00:00+07:00"),
+    ("12:30 ngày 5/9/2023", "2023-09-05T12:30:00+07:00"),
+    ("5/9/2023", "2023-09-05T00:00:00+07:00"),
+    ("Thứ Hai, 05/09/2023 | 12:30", "2023-09-05T12:30:00+07:00"),
+    ("06/09/2023 01:38:12", "2023-09-06T01:38:12+07:00"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FAST_FORMS)
+def test_parse_datetime_fast_forms(text: str, expected: str) -> None:
+    assert parse_datetime(text, now=NOW).isoformat() == expected
+
+
+def test_fast_forms_never_call_dateparser(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fallback(text: str, now: datetime) -> datetime | None:
+        raise AssertionError(f"dateparser called for {text!r}")
+
+    monkeypatch.setattr(dates, "_parse_with_dateparser", no_fallback)
+    for text, expected in FAST_FORMS:
+        assert parse_datetime(text, now=NOW).isoformat() == expected
+    # The patch does reach the fallback: a form the regexes do not read goes there.
+    with pytest.raises(AssertionError, match="hôm qua"):
+        parse_datetime("hôm qua", now=NOW)
+
+
+def test_import_does_not_import_dateparser() -> None:
+    code = "import sys, pipelines.dates; print('dateparser' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=MAIN, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12 tháng 10 năm 2024", "2024-10-12T00:00:00+07:00"),
+        ("ngày 12 tháng 10 năm 2024 lúc 10:30", "2024-10-12T10:30:00+07:00"),
+        ("October 12, 2024", "2024-10-12T00:00:00+07:00"),
+        # A named zone the regexes do not know: dateparser converts it.
+        ("Sat, 12 Oct 2024 10:00:00 EST", "2024-10-12T22:00:00+07:00"),
+    ],
+)
+def test_parse_datetime_dateparser_fallback(text: str, expected: str) -> None:
+    assert parse_datetime(text, now=NOW).isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # No time of day in the text: the day at 00:00, not the clock time of NOW.
+        ("hôm qua", "2026-03-06T00:00:00+07:00"),
+        ("3 ngày trước", "2026-03-04T00:00:00+07:00"),
+        ("Cập nhật: hôm qua", "2026-03-06T00:00:00+07:00"),
+        ("10:30 hôm qua", "2026-03-06T10:30:00+07:00"),
+        ("2 giờ trước", "2026-03-07T13:45:30+07:00"),
+        ("15 phút trước", "2026-03-07T15:30:30+07:00"),
+    ],
+)
+def test_parse_datetime_relative_to_now(text: str, expected: str) -> None:
+    assert parse_datetime(text, now=NOW).isoformat() == expected
+
+
+def test_parse_datetime_relative_follows_now() -> None:
+    other_now = datetime(2025, 1, 1, 8, 0, tzinfo=VN_TZ)
+    assert parse_datetime("hôm qua", now=other_now).isoformat() == "2024-12-31T00:00:00+07:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chiều 18/2",  # no year: never guessed
+        "18/2",
+        "Oct 12",
+        "tháng 3/2024",  # no day
+        "31/02/2026",
+        "25/06/2026 25:61",
+        "2026-02-30",
+        "2026-06-25T25:61:00",
+        "Sat, 31 Feb 2024 10:00:00 +0700",
+        "",
+        "   |  ",
+        "abc",
+        "Tác giả: Đang cập nhật",
+    ],
+)
+def test_parse_datetime_none(text: str) -> None:
+    assert parse_datetime(text, now=NOW) is None
+
+
+def test_parse_datetime_non_string_is_none() -> None:
+    assert parse_datetime(None) is None  # type: ignore[arg-type]
+    assert parse_datetime(20240101) is None  # type: ignore[arg-type]
+
+
+def test_parse_datetime_takes_a_date_among_unknown_words() -> None:
+    assert parse_datetime("Hà Nội, 5/9/2023", now=NOW).isoformat() == "2023-09-05T00:00:00+07:00"
+    assert parse_datetime("Chiều 18/2/2026", now=NOW).isoformat() == "2026-02-18T00:00:00+07:00"
+
+
+BYLINE = "PV Thường trú THVN tại Trung Quốc-Thứ sáu, ngày 11/10/2024 20:02 GMT+7"
+
+
+def test_find_datetime_byline_line() -> None:
+    moment, matched = find_datetime(BYLINE)
+    assert moment.isoformat() == "2024-10-11T20:02:00+07:00"
+    assert matched == "Thứ sáu, ngày 11/10/2024 20:02 GMT+7"
+    assert BYLINE[: BYLINE.index(matched)].rstrip(" -") == "PV Thường trú THVN tại Trung Quốc"
+
+
+def test_find_datetime_on_seed_000() -> None:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed folder {SEEDS} is absent")
+    seed = next(SEEDS.glob("000_*.txt"))
+    lines = [line for line in seed.read_text(encoding="utf-8").splitlines() if "PV Thường trú" in line]
+    assert lines == [BYLINE]
+    moment, matched = find_datetime(lines[0])
+    assert (moment.isoformat(), matched) == (
+        "2024-10-11T20:02:00+07:00",
+        "Thứ sáu, ngày 11/10/2024 20:02 GMT+7",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "matched"),
+    [
+        ("Bài đăng 01:38 06/09/2023 bởi PV", "2023-09-06T01:38:00+07:00", "01:38 06/09/2023"),
+        (
+            "xem pubDate Sat, 12 Oct 2024 10:00:00 +0700 rồi",
+            "2024-10-12T10:00:00+07:00",
+            "Sat, 12 Oct 2024 10:00:00 +0700",
+        ),
+        ("meta 2026-06-25T16:19:00+07:00.", "2026-06-25T16:19:00+07:00", "2026-06-25T16:19:00+07:00"),
+        # The first valid date wins; an impossible one before it is skipped.
+        ("31/02/2026 rồi 5/9/2023 và 2024-01-01", "2023-09-05T00:00:00+07:00", "5/9/2023"),
+        ("Nhà văn - T4, 22/10/2025 10:30 |", "2025-10-22T10:30:00+07:00", "T4, 22/10/2025 10:30"),
+    ],
+)
+def test_find_datetime_in_a_line(text: str, expected: str, matched: str) -> None:
+    moment, found = find_datetime(text)
+    assert (moment.isoformat(), found) == (expected, matched)
+    assert found in text
+
+
+@pytest.mark.parametrize("text", ["Chiều 18/2, tại Trụ sở", "hôm qua lúc 10:30", "", "từ ngày 25 - 28/4."])
+def test_find_datetime_none(text: str) -> None:
+    assert find_datetime(text) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://vtv.vn/thu-tuong-lam-viec-100260624162946883.htm", "2026-06-24T16:29:46+07:00"),
+        (
+            "https://vtv.vn/chinh-tri/thuong-truc-ban-bi-thu-luong-cuong-hoi-kien-tong-bi-thu-chu-tich-nuoc-"
+            "tap-can-binh-20241011191126043.htm",
+            "2024-10-11T19:11:26+07:00",
+        ),
+        ("https://tuoitre.vn/mot-bai-20260307075519174.htm?utm_source=rss", "2026-03-07T07:55:19+07:00"),
+        ("https://nld.com.vn/mot-bai-196260307071308923.htm", "2026-03-07T07:13:08+07:00"),
+    ],
+)
+def test_date_from_url(url: str, expected: str) -> None:
+    assert date_from_url(url).isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://vnexpress.net/tong-bi-thu-gap-thu-tuong-trung-quoc-5047363.html",
+        "https://baoquocte.vn/tong-bi-thu-tiep-bi-thu-quang-tay-305478.html",
+        "https://nguoilambao.vn/public/tong-bi-thu-tiep-truong-ban-lien-lac",
+        "https://example.vn/a-12345678901234567.htm",  # 17 digits, year 1234
+        "https://vtv.vn/a-20241399191126043.htm",  # month 13
+        "https://vtv.vn/a-20241011191126043.htm/amp",
+        "",
+        "http://[bad",
+    ],
+)
+def test_date_from_url_none(url: str) -> None:
+    assert date_from_url(url) is None
+
+
+# --- the pipeline ---------------------------------------------------------------------
+
+
+def make_pipeline(now: datetime = NOW) -> tuple[DatesPipeline, OfflineStats]:
+    stats = OfflineStats()
+    return DatesPipeline(stats, now=lambda: now), stats
+
+
+def make_draft(*candidates: DateCandidate, url: str = "https://vnexpress.net/a-5047363.html") -> ArticleDraft:
+    return ArticleDraft(url=url, outlet="test", dates=list(candidates))
+
+
+def test_pipeline_origin_priority() -> None:
+    pipeline, stats = make_pipeline()
+    draft = make_draft(
+        DateCandidate("5/9/2023", "text"),
+        DateCandidate("Thứ Hai, 05/09/2023 | 12:30", "page"),
+        DateCandidate("2023-09-05T12:31:00", "meta"),
+        DateCandidate("2023-09-05T12:32:00+07:00", "json-ld"),
+        DateCandidate("Tue, 05 Sep 2023 12:33:00 +0700", "front-matter"),
+    )
+    assert pipeline.process(draft, None) is draft
+    assert draft.published_at == "2023-09-05T12:32:00+07:00"
+    assert draft.date_raw == "2023-09-05T12:32:00+07:00"
+    assert draft.date_source == "json-ld"
+    assert stats.values == {"vnnews/date_source/json-ld": 1}
+
+
+def test_pipeline_page_before_text_and_front_matter() -> None:
+    pipeline, _ = make_pipeline()
+    draft = make_draft(
+        DateCandidate("Sat, 12 Oct 2024 10:00:00 +0700", "front-matter"),
+        DateCandidate("PV-Thứ sáu, ngày 11/10/2024 20:02 GMT+7", "text"),
+        DateCandidate("11/10/2024 20:01", "page"),
+    )
+    pipeline.process(draft, None)
+    assert (draft.published_at, draft.date_source) == ("2024-10-11T20:01:00+07:00", "page")
+
+
+def test_pipeline_unparsed_candidate_counted_and_skipped() -> None:
+    pipeline, stats = make_pipeline()
+    draft = make_draft(
+        DateCandidate("Chiều 18/2", "json-ld"),
+        DateCandidate("không rõ", "meta"),
+        DateCandidate("26/04/2023 14:28", "page"),
+    )
+    pipeline.process(draft, None)
+    assert (draft.published_at, draft.date_raw, draft.date_source) == (
+        "2023-04-26T14:28:00+07:00",
+        "26/04/2023 14:28",
+        "page",
+    )
+    assert stats.values == {"vnnews/dates/unparsed": 2, "vnnews/date_source/page": 1}
+
+
+def test_pipeline_normalises_to_vietnam_time() -> None:
+    pipeline, _ = make_pipeline()
+    draft = make_draft(DateCandidate("2026-03-07T01:19:00Z", "json-ld"))
+    pipeline.process(draft, None)
+    assert draft.published_at == "2026-03-07T08:19:00+07:00"
+    assert draft.date_raw == "2026-03-07T01:19:00Z"
+
+
+def test_pipeline_rejects_future_date() -> None:
+    pipeline, stats = make_pipeline()
+    draft = make_draft(
+        DateCandidate("2026-06-25T16:19:00+07:00", "json-ld"),  # months after NOW
+        DateCandidate("07/03/2026 16:45", "page"),  # 59 minutes after NOW: clock skew, accepted
+    )
+    pipeline.process(draft, None)
+    assert (draft.published_at, draft.date_source) == ("2026-03-07T16:45:00+07:00", "page")
+    assert stats.values == {"vnnews/dates/future": 1, "vnnews/date_source/page": 1}
+
+
+def test_pipeline_rejects_date_just_over_an_hour_ahead() -> None:
+    pipeline, stats = make_pipeline()
+    draft = make_draft(DateCandidate("07/03/2026 16:46", "page"))
+    pipeline.process(draft, None)
+    assert draft.published_at is None
+    assert stats.values == {"vnnews/dates/future": 1, "vnnews/dates/missing": 1}
+
+
+def test_pipeline_url_fallback() -> None:
+    pipeline, stats = make_pipeline()
+    url = "https://vtv.vn/chinh-tri/bai-20241011191126043.htm"
+    draft = make_draft(DateCandidate("Chiều 18/2", "text"), url=url)
+    pipeline.process(draft, None)
+    assert (draft.published_at, draft.date_raw, draft.date_source) == (
+        "2024-10-11T19:11:26+07:00",
+        url,
+        "url",
+    )
+    assert stats.values == {"vnnews/dates/unparsed": 1, "vnnews/date_source/url": 1}
+
+
+def test_pipeline_url_fallback_prefers_canonical_url() -> None:
+    pipeline, _ = make_pipeline()
+    draft = make_draft(url="https://m.vtv.vn/bai-20241011191126043.htm")
+    draft.canonical_url = "https://vtv.vn/bai-100260224162946883.htm"
+    pipeline.process(draft, None)
+    assert (draft.published_at, draft.date_source) == ("2026-02-24T16:29:46+07:00", "url")
+
+
+def test_pipeline_url_is_only_a_last_resort() -> None:
+    pipeline, _ = make_pipeline()
+    draft = make_draft(DateCandidate("5/9/2023", "text"), url="https://vtv.vn/bai-20241011191126043.htm")
+    pipeline.process(draft, None)
+    assert (draft.published_at, draft.date_source) == ("2023-09-05T00:00:00+07:00", "text")
+
+
+def test_pipeline_missing_date() -> None:
+    pipeline, stats = make_pipeline()
+    draft = make_draft(DateCandidate("2026-03-07", "meta", kind="modified"))
+    pipeline.process(draft, None)
+    assert (draft.published_at, draft.date_raw, draft.date_source) == (None, None, None)
+    assert draft.modified_at == "2026-03-07T00:00:00+07:00"
+    assert stats.values == {"vnnews/dates/missing": 1}
+
+
+def test_pipeline_modified_date() -> None:
+    pipeline, stats = make_pipeline()
+    draft = make_draft(
+        DateCandidate("2026-03-07T08:07:00+07:00", "json-ld"),
+        DateCandidate("2026-03-07T09:30:00+07:00", "json-ld", kind="modified"),
+        DateCandidate("2026-03-07 10:00", "meta", kind="modified"),
+    )
+    pipeline.process(draft, None)
+    assert draft.published_at == "2026-03-07T08:07:00+07:00"
+    assert draft.modified_at == "2026-03-07T09:30:00+07:00"
+    assert draft.date_raw == "2026-03-07T08:07:00+07:00"  # date_raw and date_source are the published one's
+    assert stats.values == {"vnnews/date_source/json-ld": 1}
+
+
+def test_pipeline_drops_modified_before_published() -> None:
+    pipeline, stats = make_pipeline()
+    draft = make_draft(
+        DateCandidate("07/03/2026 - 08:07", "page"),
+        DateCandidate("2026-03-06T23:00:00+07:00", "meta", kind="modified"),
+    )
+    pipeline.process(draft, None)
+    assert draft.published_at == "2026-03-07T08:07:00+07:00"
+    assert draft.modified_at is None
+    assert stats.values["vnnews/dates/modified_before_published"] == 1
+
+
+def test_pipeline_modified_has_no_url_fallback() -> None:
+    pipeline, _ = make_pipeline()
+    draft = make_draft(url="https://vtv.vn/bai-20241011191126043.htm")
+    pipeline.process(draft, None)
+    assert draft.published_at == "2024-10-11T19:11:26+07:00"
+    assert draft.modified_at is None
+
+
+def test_pipeline_relative_date_uses_crawl_time() -> None:
+    pipeline, _ = make_pipeline(now=datetime(2026, 3, 7, 1, 0, tzinfo=VN_TZ))
+    draft = make_draft(DateCandidate("hôm qua", "page"))
+    pipeline.process(draft, None)
+    assert draft.published_at == "2026-03-06T00:00:00+07:00"
+
+
+def test_pipeline_bad_input_does_not_raise() -> None:
+    pipeline, stats = make_pipeline()
+    draft = make_draft(DateCandidate(None, "meta"), DateCandidate("", "page"))  # type: ignore[arg-type]
+    draft.url = None  # type: ignore[assignment]
+    pipeline.process(draft, None)
+    assert draft.published_at is None
+    assert stats.values == {"vnnews/dates/unparsed": 2, "vnnews/dates/missing": 1}
+    record = {"title": "already a record"}
+    assert pipeline.process(record, None) is record
+
+
+def test_pipeline_default_clock_is_now() -> None:
+    pipeline = DatesPipeline(OfflineStats())
+    tomorrow = datetime.now(VN_TZ) + timedelta(days=1)
+    draft = make_draft(DateCandidate(tomorrow.isoformat(), "json-ld"), DateCandidate("5/9/2023", "page"))
+    pipeline.process(draft, None)
+    assert (draft.published_at, draft.date_source) == ("2023-09-05T00:00:00+07:00", "page")
