@@ -56,10 +56,12 @@ GENERIC_REMOVE = (
     "[class*=adsbygoogle]",
     "[data-marked-zoneid]",
     "[type=VideoStream]",
+    "[type=RelatedOneNews]",
+    "[type=RelatedNews]",
 )
 
 # Where image captions live in Vietnamese CMSs (figure, Sohatech/VCCorp, MasterCMS, FCK).
-CAPTION_CONTAINERS = "figure, table.image, table.picture, div[type=Photo], div.VCSortableInPreviewMode"
+CAPTION_CONTAINERS = "figure, table.image, table.picture, div[type=Photo]"
 CAPTION_TEXT = "figcaption, .PhotoCMS_Caption, .image_caption, .caption, td.caption, p.Image"
 
 BLOCK_TAGS = {
@@ -407,7 +409,7 @@ class ArticlePage:
             draft.section, draft.field_origins["section"] = crumbs, "json-ld"
         else:
             crumbs = [clean_text(e.xpath("string()").get()) for e in self.select("section")]
-            crumbs = [c for c in crumbs if c and c.lower() != "trang chủ"]
+            crumbs = _unique(c for c in crumbs if c and c.lower() != "trang chủ")
             if crumbs:
                 draft.section, draft.field_origins["section"] = crumbs, "selector"
             elif self.meta("article:section"):

@@ -14,13 +14,14 @@ from scrapy.spiderloader import SpiderLoader
 
 from crawler.extraction import ArticlePage, outlet_of
 from crawler.spiders.base import NewsSpider
+from crawler.spiders.generic import GenericSpider
 from pipelines.base import OfflinePipelines
 
 
 def spider_class_for(
     settings: BaseSettings, url: str | None = None, name: str | None = None
 ) -> type[NewsSpider]:
-    """The outlet spider by name, or the one whose domain serves *url*; else the base spider."""
+    """The outlet spider by name, or the one whose domain serves *url*; else the generic spider."""
     loader = SpiderLoader.from_settings(settings)
     if name:
         return loader.load(name)
@@ -30,7 +31,7 @@ def spider_class_for(
         outlet = getattr(cls, "outlet", "")
         if outlet and (host == outlet or host.endswith("." + outlet)):
             return cls
-    return NewsSpider
+    return GenericSpider
 
 
 def page_url(body: bytes) -> str | None:

@@ -491,11 +491,14 @@ class BylinePipeline(ArticlePipeline):
             for candidate in sorted(draft.authors_raw, key=lambda c: ORIGIN_PRIORITY.get(c.origin, 4))
             if candidate.raw and candidate.raw.strip()
         ]
-        winner = next((parsed for _, parsed in readings if parsed.authors or parsed.source), None)
+        winner = next(((c, parsed) for c, parsed in readings if parsed.authors or parsed.source), None)
         if winner is not None:
-            draft.authors = _unique(winner.authors)
-            draft.byline = winner.byline
-            draft.source = winner.source or next((p.source for _, p in readings if p.source), None)
+            # Structured data lists each author apart (JSON-LD "author": [..]): every
+            # candidate of the winning origin counts, not only the first.
+            same_origin = [p for c, p in readings if c.origin == winner[0].origin and (p.authors or p.source)]
+            draft.authors = _unique([name for p in same_origin for name in p.authors])
+            draft.byline = " - ".join(_unique([p.byline for p in same_origin if p.byline])) or None
+            draft.source = winner[1].source or next((p.source for _, p in readings if p.source), None)
         else:
             # No name anywhere: keep the most faithful credit that says something
             # (a role line, "PV").

@@ -47,3 +47,16 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     text = raw.decode("utf-8")
     assert text == "" or text.endswith("\n"), "every line must be complete"
     return [json.loads(line) for line in text.splitlines()]
+
+
+def make_spider(spidercls: type, **kwargs: Any) -> Any:
+    """A spider bound to a crawler with the project settings, to call its callbacks directly."""
+    from scrapy.utils.project import get_project_settings
+    from scrapy.utils.reactor import install_reactor, is_reactor_installed
+    from scrapy.utils.test import get_crawler
+
+    settings = get_project_settings()
+    if not is_reactor_installed():
+        install_reactor(settings["TWISTED_REACTOR"])
+    crawler = get_crawler(spidercls, settings.copy_to_dict())
+    return spidercls.from_crawler(crawler, **kwargs)

@@ -22,9 +22,8 @@ from crawler.extraction import ArticlePage, NotAnArticle
 
 
 class NewsSpider(scrapy.Spider):
-    """Base of every outlet spider; on its own it reads any article page."""
+    """Base of every outlet spider (not a spider of its own: it has no name)."""
 
-    name = "news"
     outlet: ClassVar[str] = ""
 
     # Discovery.

@@ -1,0 +1,66 @@
+"""Any other outlet: ``scrapy crawl generic -a feeds=URL,... -a listings=URL,...``.
+
+Without outlet selectors it reads articles through structured data (JSON-LD,
+OpenGraph, ``article:*`` meta) and the text-density body fallback, and follows
+from listing pages the links that look like articles.  Arguments (all
+comma-separated lists, all optional but one):
+
+* ``feeds``: RSS or Atom feeds; ``sitemaps``: sitemaps or sitemap indexes;
+* ``listings``: section pages to take article links from (and their next pages);
+* ``urls``: article pages to read directly;
+* ``article_pattern``: a regex article URLs match (default: a guess, below).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+
+from crawler.extraction import outlet_of
+from crawler.spiders.base import NewsSpider
+
+# What Vietnamese news CMSs give article URLs: a numeric id or a long slug ending in .htm(l).
+LIKELY_ARTICLE = re.compile(
+    r"/[^/?#]*(?:\d{5,}|(?:[a-z0-9]+-){4,}[a-z0-9]+)[^/?#]*\.html?(?:$|\?)"  # slug-123456.htm, a-long-slug.html
+    r"|-\d{5,}(?:$|\?)"  # slug-123456
+)
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+class GenericSpider(NewsSpider):
+    name = "generic"
+
+    def __init__(
+        self,
+        feeds: str | None = None,
+        sitemaps: str | None = None,
+        listings: str | None = None,
+        urls: str | None = None,
+        article_pattern: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.feeds = _split(feeds)
+        self.sitemaps = _split(sitemaps)
+        self.listings = _split(listings)
+        self.article_pages = _split(urls)
+        self.article_urls = [article_pattern] if article_pattern else []
+        given = [*self.feeds, *self.sitemaps, *self.listings, *self.article_pages]
+        self.allowed_domains = sorted({outlet_of(u) for u in given if urlsplit(u).hostname})
+        super().__init__(**kwargs)
+
+    def start_requests_for_outlet(self) -> Iterable[scrapy.Request]:
+        yield from super().start_requests_for_outlet()
+        for url in self.article_pages:
+            yield self.article_request(url, discovered_by="argument")
+
+    def is_article_url(self, url: str) -> bool:
+        if self.article_urls:
+            return super().is_article_url(url)
+        return bool(LIKELY_ARTICLE.search(url))
