@@ -23,10 +23,11 @@ import scrapy
 from crawler.extraction import outlet_of
 from crawler.spiders.base import NewsSpider
 
-# What Vietnamese news CMSs give article URLs: a numeric id or a long slug ending in .htm(l).
+# What Vietnamese news CMSs give article URLs: a numeric id or a long slug ending in .htm(l)
+# (slug-123456.htm, a-long-slug-of-words.html), or a slug ending in a numeric id (slug-123456).
 LIKELY_ARTICLE = re.compile(
-    r"/[^/?#]*(?:\d{5,}|(?:[a-z0-9]+-){4,}[a-z0-9]+)[^/?#]*\.html?(?:$|\?)"  # slug-123456.htm, a-long-slug.html
-    r"|-\d{5,}(?:$|\?)"  # slug-123456
+    r"/[^/?#]*(?:\d{5,}|(?:[a-z0-9]+-){4,}[a-z0-9]+)[^/?#]*\.html?(?:$|\?)"
+    r"|-\d{5,}(?:$|\?)"
 )
 
 
