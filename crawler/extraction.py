@@ -56,9 +56,18 @@ GENERIC_REMOVE = (
     "[class*=adsbygoogle]",
     "[data-marked-zoneid]",
     "[type=VideoStream]",
-    "[type=RelatedOneNews]",
-    "[type=RelatedNews]",
+    "[type*=Related]",
 )
+
+# Markup most Vietnamese news CMSs share (VCCorp's data-role attributes, schema.org
+# microdata), tried when an outlet's own selectors find nothing.
+GENERIC_SELECTORS: dict[str, tuple[str, ...]] = {
+    "title": ("h1[data-role=title]", "h1[itemprop=headline]"),
+    "sapo": ("[data-role=sapo]", "[itemprop=description]:not(meta)"),
+    "body": ("[data-role=content]", "[itemprop=articleBody]"),
+    "author": ("[data-role=author]", "[itemprop=author]:not(meta)"),
+    "date": ("[data-role=publishdate]", "time[itemprop=datePublished]", "[itemprop=datePublished]:not(meta)"),
+}
 
 # Where image captions live in Vietnamese CMSs (figure, Sohatech/VCCorp, MasterCMS, FCK).
 CAPTION_CONTAINERS = "figure, table.image, table.picture, div[type=Photo]"
@@ -98,6 +107,12 @@ LEAF_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "dt", "dd",
 # Containers the text-density fallback never picks.
 JUNK_HINT = re.compile(r"comment|related|lienquan|sidebar|footer|menu|nav|banner|popular|mostview|tag", re.I)
 TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|gidzl|zarsrc|itm_\w+|ref)$", re.I)
+# A full date with its year as pages print it ("26/04/2023 14:28", "01:38 06/09/2023", "2023-04-26");
+# "Chiều 18/2" has no year and is never one.
+PRINTED_DATE = re.compile(r"(?<!\d)(?:\d{1,2}([/.-])\d{1,2}\1\d{4}|\d{4}-\d{2}-\d{2})(?!\d)")
+# The last-resort date is a short line among the first texts after the title.
+NEAR_TITLE_TEXTS = 12
+DATE_LINE_MAX_CHARS = 80
 WS = re.compile(r"\s+")
 
 
@@ -188,6 +203,7 @@ class ArticlePage:
         self.status = status
         self.selectors: dict[str, Any] = dict(getattr(profile, "selectors", None) or {})
         self.outlet = getattr(profile, "outlet", None) or outlet_of(url)
+        self.generic: set[str] = set()
         self.json_ld = list(_json_ld_objects(selector))
         self.article_ld = next((o for o in self.json_ld if _types(o) & ARTICLE_TYPES), None)
 
@@ -212,10 +228,17 @@ class ArticlePage:
         return None
 
     def select(self, field: str) -> list[Selector]:
-        """Elements matched by the outlet's selectors for *field* (the first selector that matches)."""
+        """Elements for *field*: the outlet's selectors first (the first that matches), then
+        the markup most Vietnamese CMSs share (``GENERIC_SELECTORS``); ``self.generic``
+        notes the fields that only the shared markup answered."""
         for css in _as_list(self.selectors.get(field)):
             found = self.sel.css(css)
             if found:
+                return list(found)
+        for css in GENERIC_SELECTORS.get(field, ()):
+            found = self.sel.css(css)
+            if found:
+                self.generic.add(field)
                 return list(found)
         return []
 
@@ -298,7 +321,7 @@ class ArticlePage:
 
     def _read_body(self, draft: ArticleDraft) -> None:
         body = self.select("body")
-        origin = "selector"
+        origin = "generic" if "body" in self.generic else "selector"
         if not body:
             container = self._densest_container()
             if container is None:
@@ -377,6 +400,26 @@ class ArticlePage:
                     found.append(DateCandidate(value, "page", "published"))
         if self.select("date"):
             draft.field_origins["date"] = "selector"
+        elif not any(c.kind == "published" for c in found) and (printed := self._date_near_title()):
+            # No structured date and no date element matched: plain portals print it under the title.
+            found.append(DateCandidate(printed, "text", "published"))
+            draft.field_origins["date"] = "fallback"
+
+    def _date_near_title(self) -> str | None:
+        """The first short line holding a full date among the texts that follow the title (h1)."""
+        heading = self.select("title") or self.sel.xpath("//body//h1")
+        if not heading:
+            return None
+        texts = heading[0].xpath(
+            "following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+            f"[position() <= {NEAR_TITLE_TEXTS}]"
+        )
+        for text in texts:
+            # The element's whole text first: "<span>26/04/2023</span> <span>14:28</span>".
+            for line in (clean_text(text.xpath("string(..)").get()), clean_text(text.get())):
+                if len(line) <= DATE_LINE_MAX_CHARS and PRINTED_DATE.search(line):
+                    return line
+        return None
 
     def _read_authors(self, draft: ArticleDraft) -> None:
         date_css = ", ".join(_as_list(self.selectors.get("date"))) or None
