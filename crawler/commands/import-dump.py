@@ -1,0 +1,87 @@
+"""``scrapy import-dump PATH... [-O FILE | -o FILE] [--outlet DOMAIN]``: saved article text → JSONL.
+
+Scrapy names a command after its module, so this file's name is the command's.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from argparse import ArgumentParser, Namespace
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TextIO
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import DropItem, UsageError
+
+from crawler.dumps import DumpImporter, NotADump, dump_files, normalize_outlet
+from pipelines.export import record_line
+
+# What the record's "outlet" may be (the schema's pattern).
+OUTLET_DOMAIN = re.compile(r"^[a-z0-9.-]+\.[a-z]+$")
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    default_settings = {"LOG_LEVEL": "WARNING"}
+
+    def syntax(self) -> str:
+        return "PATH... [-O FILE | -o FILE] [--outlet DOMAIN]"
+
+    def short_desc(self) -> str:
+        return "Clean saved article text (dumps) into JSONL records, through every pipeline"
+
+    def long_desc(self) -> str:
+        return (
+            "Reads saved articles in the dump forms (Jekyll front matter with a link to the article, plain "
+            "text with the title first, Markdown with a '# title' and a 'Link bài viết' line); a directory "
+            "stands for its *.txt and *.md files, sorted. Records go to stdout, or to FILE with -O "
+            "(overwrite) or -o (append), one JSON line each, UTF-8. The URL and outlet come from the "
+            "article link the file gives; a file without one gets its file:// URI and the outlet of "
+            "--outlet, or else the one its text names itself by. A file that yields no record prints a "
+            "one-line reason on stderr and the exit status is 1; the others are still imported."
+        )
+
+    def add_options(self, parser: ArgumentParser) -> None:
+        super().add_options(parser)
+        output = parser.add_mutually_exclusive_group()
+        output.add_argument("-o", "--output", metavar="FILE", help="append the records to FILE")
+        output.add_argument(
+            "-O", "--overwrite-output", metavar="FILE", help="write the records to FILE, replacing it"
+        )
+        parser.add_argument(
+            "--outlet", metavar="DOMAIN", help="the outlet of dumps that name no article link (vnexpress.net)"
+        )
+
+    def run(self, args: list[str], opts: Namespace) -> None:
+        if not args:
+            raise UsageError("give at least one dump file or directory")
+        assert self.settings is not None
+        outlet = normalize_outlet(opts.outlet) if opts.outlet else None
+        if outlet is not None and not OUTLET_DOMAIN.match(outlet):
+            raise UsageError(f"--outlet takes a domain such as vnexpress.net, not {opts.outlet!r}")
+        importer = DumpImporter(self.settings, outlet=outlet)
+        with ExitStack() as stack:
+            out = self._open_output(opts, stack)
+            for path in dump_files(args):
+                try:
+                    record = importer.import_file(path)
+                except NotADump as exc:
+                    self._fail(path, str(exc))
+                    continue
+                except DropItem as exc:
+                    self._fail(path, f"dropped ({exc})")
+                    continue
+                out.write(record_line(record) + "\n")
+
+    @staticmethod
+    def _open_output(opts: Namespace, stack: ExitStack) -> TextIO:
+        name, mode = (opts.overwrite_output, "w") if opts.overwrite_output else (opts.output, "a")
+        if not name or name == "-":
+            return sys.stdout
+        return stack.enter_context(Path(name).open(mode, encoding="utf-8", newline="\n"))
+
+    def _fail(self, path: Path, reason: str) -> None:
+        print(f"{path}: {reason}", file=sys.stderr)
+        self.exitcode = 1
