@@ -314,6 +314,10 @@ def date_from_url(url: str) -> datetime | None:
     return moment.replace(tzinfo=VN_TZ)
 
 
+# A clock time in a date string ("16:19", "8h05", "2 giờ trước"): records are dated to the minute.
+CLOCK_TIME = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}|\d+\s*(?:giờ|phút|hours?|minutes?|mins?)\b", re.IGNORECASE)
+
+
 class DatesPipeline(ArticlePipeline):
     """Decide ``published_at``, ``modified_at``, ``date_raw`` and ``date_source``.
 
@@ -323,9 +327,11 @@ class DatesPipeline(ArticlePipeline):
     Every output is written in Vietnam time ("2026-06-25T16:19:00+07:00") whatever
     offset the page used, so that records compare as strings.  The future check
     applies to modified dates too; a modified date before the published one is dropped.
+    A candidate without a clock time (a bare day) is passed over: records are dated to
+    the minute or not at all.
 
     Stats: ``vnnews/date_source/<origin>`` for the published date's origin,
-    ``vnnews/dates/missing``, ``vnnews/dates/unparsed``, ``vnnews/dates/future``,
+    ``vnnews/dates/missing``, ``vnnews/dates/unparsed``, ``vnnews/dates/future``, ``vnnews/dates/no_time``,
     ``vnnews/dates/modified_before_published``.
 
     *now* returns the crawl time (default: the clock); tests pass a fixed one.
@@ -381,6 +387,11 @@ class DatesPipeline(ArticlePipeline):
             moment = parse_datetime(raw, now=crawl_time)
             if moment is None:
                 self.stats.inc_value("vnnews/dates/unparsed")
+                continue
+            if not CLOCK_TIME.search(raw):
+                # A day without a time ("2025-10-10", "hôm qua") would read as midnight:
+                # a time the page never gave.
+                self.stats.inc_value("vnnews/dates/no_time")
                 continue
             if self._is_future(moment, crawl_time):
                 continue

@@ -332,17 +332,32 @@ def test_pipeline_url_fallback_prefers_canonical_url() -> None:
 
 def test_pipeline_url_is_only_a_last_resort() -> None:
     pipeline, _ = make_pipeline()
+    draft = make_draft(
+        DateCandidate("5/9/2023 08:30", "text"), url="https://vtv.vn/bai-20241011191126043.htm"
+    )
+    pipeline.process(draft, None)
+    assert (draft.published_at, draft.date_source) == ("2023-09-05T08:30:00+07:00", "text")
+
+
+def test_pipeline_passes_over_a_day_without_a_time() -> None:
+    # "5/9/2023" alone would read as midnight, a time the page never gave: the URL's time is better,
+    # and with no URL time the record has no date.
+    pipeline, stats = make_pipeline()
     draft = make_draft(DateCandidate("5/9/2023", "text"), url="https://vtv.vn/bai-20241011191126043.htm")
     pipeline.process(draft, None)
-    assert (draft.published_at, draft.date_source) == ("2023-09-05T00:00:00+07:00", "text")
+    assert (draft.published_at, draft.date_source) == ("2024-10-11T19:11:26+07:00", "url")
+    assert stats.values["vnnews/dates/no_time"] == 1
+    draft = make_draft(DateCandidate("2025-10-10", "text"))
+    pipeline.process(draft, None)
+    assert (draft.published_at, draft.date_raw) == (None, None)
 
 
 def test_pipeline_missing_date() -> None:
     pipeline, stats = make_pipeline()
-    draft = make_draft(DateCandidate("2026-03-07", "meta", kind="modified"))
+    draft = make_draft(DateCandidate("2026-03-07 09:15", "meta", kind="modified"))
     pipeline.process(draft, None)
     assert (draft.published_at, draft.date_raw, draft.date_source) == (None, None, None)
-    assert draft.modified_at == "2026-03-07T00:00:00+07:00"
+    assert draft.modified_at == "2026-03-07T09:15:00+07:00"
     assert stats.values == {"vnnews/dates/missing": 1}
 
 
@@ -382,9 +397,15 @@ def test_pipeline_modified_has_no_url_fallback() -> None:
 
 def test_pipeline_relative_date_uses_crawl_time() -> None:
     pipeline, _ = make_pipeline(now=datetime(2026, 3, 7, 1, 0, tzinfo=VN_TZ))
-    draft = make_draft(DateCandidate("hôm qua", "page"))
+    draft = make_draft(DateCandidate("10:30 hôm qua", "page"))
     pipeline.process(draft, None)
-    assert draft.published_at == "2026-03-06T00:00:00+07:00"
+    assert draft.published_at == "2026-03-06T10:30:00+07:00"
+    draft = make_draft(DateCandidate("2 giờ trước", "page"))
+    pipeline.process(draft, None)
+    assert draft.published_at == "2026-03-06T23:00:00+07:00"
+    draft = make_draft(DateCandidate("hôm qua", "page"))  # a day, no time: no date
+    pipeline.process(draft, None)
+    assert draft.published_at is None
 
 
 def test_pipeline_bad_input_does_not_raise() -> None:
@@ -401,6 +422,8 @@ def test_pipeline_bad_input_does_not_raise() -> None:
 def test_pipeline_default_clock_is_now() -> None:
     pipeline = DatesPipeline(OfflineStats())
     tomorrow = datetime.now(VN_TZ) + timedelta(days=1)
-    draft = make_draft(DateCandidate(tomorrow.isoformat(), "json-ld"), DateCandidate("5/9/2023", "page"))
+    draft = make_draft(
+        DateCandidate(tomorrow.isoformat(), "json-ld"), DateCandidate("5/9/2023 07:00", "page")
+    )
     pipeline.process(draft, None)
-    assert (draft.published_at, draft.date_source) == ("2023-09-05T00:00:00+07:00", "page")
+    assert (draft.published_at, draft.date_source) == ("2023-09-05T07:00:00+07:00", "page")
