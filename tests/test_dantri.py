@@ -41,7 +41,9 @@ def test_article_fields(record: dict) -> None:
 def test_article_body(record: dict) -> None:
     paragraphs = record["body"].split("\n\n")
     assert len(paragraphs) == 12
-    assert paragraphs[0].startswith("Cụ thể, chốt phiên 6/3, giá vàng miếng SJC được niêm yết tại mức 180,8-183,8")
+    assert paragraphs[0].startswith(
+        "Cụ thể, chốt phiên 6/3, giá vàng miếng SJC được niêm yết tại mức 180,8-183,8"
+    )
     assert paragraphs[-1] == (
         "Tỷ giá USD tại Sở giao dịch Ngân hàng Nhà nước mua vào - bán ra tiếp tục tăng nhẹ, hiện ở mức: "
         "23.855-26.259 đồng."

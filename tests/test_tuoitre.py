@@ -32,7 +32,13 @@ def test_article_fields(record: dict) -> None:
     # The page prints one author; its JSON-LD names a second, which the reader does not see.
     assert record["authors"] == ["Nhật Xuân"]
     assert record["section"] == ["Kinh doanh"]
-    assert record["tags"] == ["chiến sự Trung Đông", "Chiến tranh Iran - Israel", "Hoa nhập khẩu", "ngày 8-3", "giá hoa"]
+    assert record["tags"] == [
+        "chiến sự Trung Đông",
+        "Chiến tranh Iran - Israel",
+        "Hoa nhập khẩu",
+        "ngày 8-3",
+        "giá hoa",
+    ]
 
 
 def test_article_body(record: dict) -> None:
@@ -45,7 +51,12 @@ def test_article_body(record: dict) -> None:
     assert paragraphs[-1].endswith("dù nhược điểm là rau củ tươi nên không thể bảo quản lâu như hoa.")
     assert "Hoa nhập khẩu thiếu hàng" in paragraphs  # a subheading, kept as its own paragraph
     body = record["body"]
-    for boilerplate in ("Đọc tiếp", "Về trang Chủ đề", "Xung đột ở Trung Đông khiến xuất khẩu Việt lao đao", "Ảnh: H.Y.T."):
+    for boilerplate in (
+        "Đọc tiếp",
+        "Về trang Chủ đề",
+        "Xung đột ở Trung Đông khiến xuất khẩu Việt lao đao",
+        "Ảnh: H.Y.T.",
+    ):
         assert boilerplate not in body
     captions = [image["caption"] for image in record["images"] if image["caption"]]
     assert captions == [
@@ -62,5 +73,8 @@ def test_listing_page_leads_to_articles() -> None:
     requests = list(spider.parse_listing(response, page=1))
     urls = [r.url for r in requests]
     assert len(set(urls)) == 15  # 18 distinct headline links, 3 of them to sub-sections
-    assert "https://tuoitre.vn/xung-dot-o-trung-dong-khien-xuat-khau-viet-lao-dao-vi-phu-phi-cua-logistics-20260306231657525.htm" in urls
+    assert (
+        "https://tuoitre.vn/xung-dot-o-trung-dong-khien-xuat-khau-viet-lao-dao-vi-phu-phi-cua-logistics-20260306231657525.htm"
+        in urls
+    )
     assert "https://tuoitre.vn/kinh-doanh/tai-chinh.htm" not in urls
