@@ -62,7 +62,7 @@ GENERIC_REMOVE = (
 # Markup most Vietnamese news CMSs share (VCCorp's data-role attributes, schema.org
 # microdata), tried when an outlet's own selectors find nothing.
 GENERIC_SELECTORS: dict[str, tuple[str, ...]] = {
-    "title": ("h1[data-role=title]", "h1[itemprop=headline]"),
+    "title": ("h1[data-role=title]", "h1 [data-role=title]", "h1[itemprop=headline]"),
     "sapo": ("[data-role=sapo]", "[itemprop=description]:not(meta)"),
     "body": ("[data-role=content]", "[itemprop=articleBody]"),
     "author": ("[data-role=author]", "[itemprop=author]:not(meta)"),
@@ -110,9 +110,11 @@ TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|gidzl|zarsrc|itm_\w+|ref)$
 # A full date with its year as pages print it ("26/04/2023 14:28", "01:38 06/09/2023", "2023-04-26");
 # "Chiều 18/2" has no year and is never one.
 PRINTED_DATE = re.compile(r"(?<!\d)(?:\d{1,2}([/.-])\d{1,2}\1\d{4}|\d{4}-\d{2}-\d{2})(?!\d)")
-# The last-resort date is a short line among the first texts after the title.
+# The last-resort date is a short line among the first texts after the title, before the body's
+# prose begins (the second long text): related headlines further down carry dates of their own.
 NEAR_TITLE_TEXTS = 12
 DATE_LINE_MAX_CHARS = 80
+PROSE_TEXT_CHARS = 150
 WS = re.compile(r"\s+")
 
 
@@ -406,17 +408,29 @@ class ArticlePage:
             draft.field_origins["date"] = "fallback"
 
     def _date_near_title(self) -> str | None:
-        """The first short line holding a full date among the texts that follow the title (h1)."""
+        """The first short line holding a full date among the elements that follow the title (h1)."""
         heading = self.select("title") or self.sel.xpath("//body//h1")
         if not heading:
             return None
-        texts = heading[0].xpath(
-            "following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+        elements = heading[0].xpath(
+            "following::*[text()[normalize-space()]]"
+            "[not(ancestor-or-self::script or ancestor-or-self::style)]"
             f"[position() <= {NEAR_TITLE_TEXTS}]"
         )
-        for text in texts:
-            # The element's whole text first: "<span>26/04/2023</span> <span>14:28</span>".
-            for line in (clean_text(text.xpath("string(..)").get()), clean_text(text.get())):
+        title_root = heading[0].root
+        long_texts = 0
+        for el in elements:
+            text = clean_text(el.xpath("string()").get())
+            if len(text) >= PROSE_TEXT_CHARS:
+                long_texts += 1
+                if long_texts == 2:
+                    break
+            lines = [text]
+            parent = el.root.getparent()
+            if parent is not None and title_root not in parent.iter():
+                # The parent's text first: "<div><span>26/04/2023</span> <span>14:28</span></div>".
+                lines.insert(0, clean_text(parent.text_content()))
+            for line in lines:
                 if len(line) <= DATE_LINE_MAX_CHARS and PRINTED_DATE.search(line):
                     return line
         return None

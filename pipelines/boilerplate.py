@@ -359,20 +359,25 @@ def _apply_line_rules(
 
 
 def _cut_at_stop_heading(paragraphs: list[str], body: CleanedBody, stop_keys: frozenset[str]) -> list[str]:
-    """A stop heading ends the article; among the first paragraphs it heads an inline box only."""
+    """A stop heading ends the article, unless it heads an inline box of headlines.
+
+    A box is inline among the first paragraphs, or further down when the
+    article goes on after its headlines (what follows is mostly prose).
+    """
     index = 0
     while index < len(paragraphs):
         if _stop_key(paragraphs[index]) not in stop_keys:
             index += 1
             continue
-        if index >= INLINE_BOX_PARAGRAPHS:
-            body.removed.append(("stop-heading", paragraphs[index]))
-            body.removed.extend(("after-stop-heading", text) for text in paragraphs[index + 1 :])
-            return paragraphs[:index]
-        # An inline "TIN LIÊN QUAN" box at the top: the heading and its headlines only.
         end = index + 1
         while end < len(paragraphs) and _is_headline_like(paragraphs[end]):
             end += 1
+        article_goes_on = end > index + 1 and end < len(paragraphs) and _mostly_prose(paragraphs[end:])
+        if index >= INLINE_BOX_PARAGRAPHS and not article_goes_on:
+            body.removed.append(("stop-heading", paragraphs[index]))
+            body.removed.extend(("after-stop-heading", text) for text in paragraphs[index + 1 :])
+            return paragraphs[:index]
+        # An inline "TIN LIÊN QUAN" box: the heading and its headlines only.
         body.removed.append(("stop-heading", paragraphs[index]))
         body.removed.extend(("related-box", text) for text in paragraphs[index + 1 : end])
         paragraphs = paragraphs[:index] + paragraphs[end:]

@@ -269,6 +269,24 @@ def test_stop_heading_at_the_top_removes_only_the_inline_box() -> None:
     ]
 
 
+def test_inline_box_further_down_removes_only_the_box() -> None:
+    # An inline box the page's selectors missed: the article goes on after its headlines.
+    paragraphs = [
+        *PROSE[:2],
+        "TIN LIÊN QUAN",
+        "Hai nước ký thỏa thuận mới",
+        "Thủ tướng tiếp Đại sứ",
+        *PROSE[2:],
+    ]
+    body = clean_paragraphs(paragraphs)
+    assert body.paragraphs == PROSE
+    assert body.removed == [
+        ("stop-heading", "TIN LIÊN QUAN"),
+        ("related-box", "Hai nước ký thỏa thuận mới"),
+        ("related-box", "Thủ tướng tiếp Đại sứ"),
+    ]
+
+
 def test_read_more_inside_a_sentence_is_prose() -> None:
     sentence = "Đọc thêm tài liệu lưu trữ, nhóm nghiên cứu phát hiện nhiều chi tiết mới về trận đánh."
     body = clean_paragraphs([*PROSE[:3], sentence, PROSE[3]])
