@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # The exported record, in the order its keys are written.
 RECORD_FIELDS: tuple[str, ...] = (
@@ -38,6 +38,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "language",
     "word_count",
     "content_hash",
+    "revision",
     "crawled_at",
 )
 

@@ -21,11 +21,17 @@ ROBOTSTXT_OBEY = True
 # Politeness: a few requests at a time per outlet, slowed down further by AutoThrottle.
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Keep it above 0: Scrapy 2.19 on asyncio holds an outlet to CONCURRENT_REQUESTS_PER_DOMAIN only
+# when there is a delay (with 0 it starts every queued request of the outlet at once).
 DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+# Per-outlet politeness, by spider name, applied over the defaults above (and over a spider's
+# custom_settings), e.g. -s 'VNNEWS_OUTLET_SETTINGS={"vnexpress": {"CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+# "DOWNLOAD_DELAY": 1.0}}'.  Health-check thresholds (VNNEWS_HEALTH_*) can be set here per outlet too.
+VNNEWS_OUTLET_SETTINGS: dict[str, dict[str, object]] = {}
 
 # Fail fast when an outlet or the network is down, never hang.
 DNS_TIMEOUT = 15
@@ -33,12 +39,19 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+# Retries wait (crawler.middlewares.BackoffRetryMiddleware): Retry-After when the server sends one
+# (given up if over VNNEWS_RETRY_AFTER_MAX seconds), else 1 s, 2 s, 4 s... at most VNNEWS_RETRY_BACKOFF_MAX.
+VNNEWS_RETRY_BACKOFF = 1.0
+VNNEWS_RETRY_BACKOFF_MAX = 60.0
+VNNEWS_RETRY_AFTER_MAX = 120.0
 # A news page is well under a few MB; anything larger is not an article.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
-# How many listing pages a spider follows from each section page.
+# How many listing pages a spider follows from each section page; in a backfill (-a since=…),
+# until the listing is older than `since`, at most VNNEWS_BACKFILL_MAX_PAGES.
 VNNEWS_MAX_LISTING_PAGES = 3
+VNNEWS_BACKFILL_MAX_PAGES = 200
 
 # Send every outlet request to a local mirror instead (http://host:port serving
 # <mirror>/<host>/<path>, the layout of `wget --mirror`): tests, saved-site replays.
@@ -47,6 +60,10 @@ VNNEWS_MIRROR = os.environ.get("VNNEWS_MIRROR") or None
 DOWNLOADER_MIDDLEWARES = {
     # Before RetryMiddleware (550), so that it sees every failed attempt.
     "crawler.middlewares.UnreachableGuard": 560,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Close to the download, so that the headers it adds are the ones sent.
+    "crawler.middlewares.ConditionalRequests": 950,
 }
 # Connection failures, with no page fetched yet, after which a crawl stops (0: never).
 VNNEWS_UNREACHABLE_AFTER = 3
@@ -63,7 +80,36 @@ ITEM_PIPELINES = {
     "pipelines.bylines.BylinePipeline": 400,
     "pipelines.validate.ValidatePipeline": 500,
     "pipelines.dedupe.DedupePipeline": 600,
+    "pipelines.state.DateRangePipeline": 650,
+    "pipelines.state.StatePipeline": 700,
+    "spidermon.contrib.scrapy.pipelines.ItemValidationPipeline": 800,
 }
+
+# Only what is new: the state store (crawler/state.py) of what earlier crawls exported.  A crawl
+# that overwrites its output (-O) is a snapshot and leaves the store alone.
+VNNEWS_STATE_ENABLED = True
+# The SQLite file; unset: <VNNEWS_DATA_DIR>/state/state.sqlite3.
+VNNEWS_STATE_PATH = os.environ.get("VNNEWS_STATE_PATH") or None
+VNNEWS_STATE_TIMEOUT = 30.0  # seconds a write waits for another crawl's (SQLite busy_timeout)
+
+# Pause and resume: -s JOBDIR=data/jobs/vtv (or VNNEWS_JOBS_DIR=data/jobs for JOBDIR=<dir>/<spider>),
+# made safe against kills by crawler.jobdir.ResumableScheduler.
+SCHEDULER = "crawler.jobdir.ResumableScheduler"
+VNNEWS_JOBS_DIR = os.environ.get("VNNEWS_JOBS_DIR") or None
+
+# Health checks (crawler/monitors.py) and record validation, by spidermon.
+SPIDERMON_ENABLED = True
+EXTENSIONS = {"spidermon.contrib.scrapy.extensions.Spidermon": 500}
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.OutletHealth"]
+SPIDERMON_VALIDATION_SCHEMAS = ["crawler.monitors.RECORD_SCHEMA"]  # crawler/article.schema.json
+SPIDERMON_VALIDATION_DROP_ITEMS_WITH_ERRORS = True
+VNNEWS_HEALTH_MIN_RECORDS = 1
+VNNEWS_HEALTH_MIN_SAMPLE = 10
+VNNEWS_HEALTH_PUBLISHED_AT = 0.95
+VNNEWS_HEALTH_LONG_BODY = 0.90
+VNNEWS_HEALTH_AUTHORS = 0.6
+VNNEWS_HEALTH_MAX_DROP_RATE = 0.3
+VNNEWS_HEALTH_MAX_ERROR_RATE = 0.2
 
 # The export: one JSONL file per crawl under data/<spider>/, UTF-8, keys in the
 # schema's order.  `scrapy crawl` writes it unless -o/-O (or FEEDS) names other
@@ -77,6 +123,13 @@ FEED_EXPORTERS = {
 }
 FEED_EXPORT_FIELDS = list(RECORD_FIELDS)
 FEED_STORE_EMPTY = True
+# Local files: a partial last line (a killed crawl) is cut before appending; lines are fsynced.
+FEED_STORAGES = {
+    "": "pipelines.export.DurableFileFeedStorage",
+    "file": "pipelines.export.DurableFileFeedStorage",
+}
+FEED_URI_PARAMS = "pipelines.export.job_uri_params"
+VNNEWS_EXPORT_FSYNC = True
 
 if os.environ.get("VNNEWS_LOG_LEVEL"):
     LOG_LEVEL = os.environ["VNNEWS_LOG_LEVEL"]

@@ -4,17 +4,44 @@ Scrapy's feed exports do the writing (``FEEDS`` in the settings, ``-o``/``-O``
 on the command line); this module makes sure every line is the same whatever
 the options: UTF-8 text (never ``\\uXXXX`` escapes), keys in schema order, one
 record a line.
+
+It also makes the file survive a crawl being killed (SIGKILL, the machine going
+down): each line is written whole, flushed and fsynced before the crawl counts
+the record as exported (the state store notes it only afterwards, on
+``item_scraped``), and a file opened for appending -- the same file a resumed
+``JOBDIR`` crawl goes on writing -- is first cut back to its last complete line.
+So a reader never meets a truncated line for long, and the next run repairs the
+one a kill can leave.  The alternative, writing under a temporary name and
+renaming when done, would hide a killed crawl's records from readers and from
+its own resume.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from typing import Any
+import logging
+import os
+from pathlib import Path
+from typing import IO, Any
 
+from scrapy import Spider
+from scrapy.crawler import Crawler
 from scrapy.exporters import JsonLinesItemExporter
+from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.settings import BaseSettings
+from scrapy.utils.job import job_dir
 
 from crawler.items import RECORD_FIELDS
+
+logger = logging.getLogger(__name__)
+
+# Sent when a local feed file is opened for writing, with its absolute ``path``
+# (after any repair): the state pipeline notes the export and reconciles what
+# the file already holds.
+feed_file_opened = object()
+
+JSONL_FORMATS = ("jsonlines", "jsonl")
 
 
 def default_feeds(settings: BaseSettings) -> dict[str, dict[str, Any]]:
@@ -28,11 +55,98 @@ def record_line(record: dict[str, Any]) -> str:
     return json.dumps(ordered, ensure_ascii=False)
 
 
-class ArticleJsonLinesExporter(JsonLinesItemExporter):
-    """JSON lines that stay readable Vietnamese, whatever FEED_EXPORT_ENCODING says."""
+def job_uri_params(params: dict[str, Any], spider: Spider) -> dict[str, Any]:
+    """``FEED_URI_PARAMS``: within a ``JOBDIR`` job, ``%(time)s`` is the job's start, not this run's.
 
-    def __init__(self, file: Any, **kwargs: Any) -> None:
+    So a job resumed after a stop or a kill appends to the file it began,
+    instead of scattering its records over one file per run.
+    """
+    jobdir = job_dir(spider.crawler.settings) if spider.crawler else None
+    if jobdir:
+        saved = Path(jobdir, "feed-time.txt")
+        if saved.exists():
+            params["time"] = saved.read_text(encoding="utf-8").strip()
+        else:
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            saved.write_text(params["time"], encoding="utf-8")
+    return params
+
+
+def repair_jsonl(path: Path) -> int:
+    """Cut *path* back to its last complete line; the number of bytes cut (a partial line).
+
+    A killed crawl can leave the start of a line without its newline; JSON lines
+    never hold a raw newline, so the last one ends the last complete record.
+    """
+    with path.open("r+b") as file:
+        size = file.seek(0, os.SEEK_END)
+        end = size
+        keep = 0
+        while end > 0:
+            start = max(0, end - 65536)
+            file.seek(start)
+            newline = file.read(end - start).rfind(b"\n")
+            if newline >= 0:
+                keep = start + newline + 1
+                break
+            end = start
+        if keep < size:
+            file.truncate(keep)
+            file.flush()
+            os.fsync(file.fileno())
+    return size - keep
+
+
+class DurableFileFeedStorage(FileFeedStorage):
+    """Scrapy's local-file feed storage, repairing a JSONL file before it appends to it."""
+
+    def __init__(
+        self, uri: str, *, feed_options: dict[str, Any] | None = None, crawler: Crawler | None = None
+    ) -> None:
+        super().__init__(uri, feed_options=feed_options)
+        self.format = (feed_options or {}).get("format")
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(
+        cls, crawler: Crawler, uri: str, *, feed_options: dict[str, Any] | None = None
+    ) -> DurableFileFeedStorage:
+        return cls(uri, feed_options=feed_options, crawler=crawler)
+
+    def open(self, spider: Spider) -> IO[bytes]:
+        path = Path(self.path).resolve()
+        if self.write_mode == "ab" and self.format in JSONL_FORMATS and path.exists():
+            cut = repair_jsonl(path)
+            if cut:
+                logger.warning("%s ended in a partial line (a killed crawl): cut %d bytes", path, cut)
+        file = super().open(spider)
+        if self.crawler is not None and self.format in JSONL_FORMATS:
+            self.crawler.signals.send_catch_log(signal=feed_file_opened, path=str(path), spider=spider)
+        return file
+
+
+class ArticleJsonLinesExporter(JsonLinesItemExporter):
+    """JSON lines that stay readable Vietnamese, whatever FEED_EXPORT_ENCODING says.
+
+    Each line is flushed and (with ``VNNEWS_EXPORT_FSYNC``, the default) fsynced
+    as soon as it is written: a record is on disk before the state store says
+    it was exported.
+    """
+
+    def __init__(self, file: Any, *, fsync: bool = True, **kwargs: Any) -> None:
         kwargs["ensure_ascii"] = False
         kwargs["encoding"] = "utf-8"
         kwargs.setdefault("fields_to_export", list(RECORD_FIELDS))
         super().__init__(file, **kwargs)
+        self.fsync = fsync
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, file: Any, **kwargs: Any) -> ArticleJsonLinesExporter:
+        return cls(file, fsync=crawler.settings.getbool("VNNEWS_EXPORT_FSYNC", True), **kwargs)
+
+    def export_item(self, item: Any) -> None:
+        super().export_item(item)
+        self.file.flush()
+        if self.fsync and hasattr(self.file, "fileno"):
+            with contextlib.suppress(OSError, ValueError):  # stdout, a pipe: nothing to sync
+                os.fsync(self.file.fileno())

@@ -46,6 +46,8 @@ def build_record(draft: ArticleDraft, crawled_at: datetime | None = None) -> dic
         "language": draft.language,
         "word_count": len(body.split()),
         "content_hash": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        # The state pipeline raises it when an article exported before comes back changed.
+        "revision": 1,
         "crawled_at": crawled.isoformat(),
     }
     assert tuple(record) == RECORD_FIELDS

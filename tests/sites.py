@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from tests.conftest import FIXTURES
@@ -128,3 +129,44 @@ def build_vtv_site(server: MirrorServer) -> dict[str, str]:
 def write_text(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# -- larger mirrors, for scheduled crawls (state, backfill, kill and resume) ------------------------
+
+
+def vtv_url_on(day: date, n: int) -> str:
+    """A current-layout vtv.vn article URL created on *day* (its id carries the day and a serial)."""
+    return f"https://vtv.vn/bai-ngay-{day:%d-%m}-so-{n}-100{day:%y%m%d}{(n // 60) % 24:02d}{n % 60:02d}00{n % 1000:03d}.htm"
+
+
+def vtv_article_on(day: date, n: int) -> str:
+    """Article *n* published on *day* (every date the page prints moved to that day)."""
+    html = vtv_article(n, vtv_url_on(day, n))
+    return html.replace("2026-06-28", day.isoformat()).replace("28/06/2026", f"{day:%d/%m/%Y}")
+
+
+def dated_sitemap(entries: list[tuple[str, str]]) -> str:
+    """A sitemap whose entries are (URL, lastmod)."""
+    urls = "".join(f"<url><loc>{u}</loc><lastmod>{m}</lastmod></url>" for u, m in entries)
+    return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+
+
+def sitemap_index(locs: list[str]) -> str:
+    entries = "".join(f"<sitemap><loc>{u}</loc></sitemap>" for u in locs)
+    return f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>'
+
+
+def build_vtv_archive(server: MirrorServer, count: int, *, in_feed: int = 20) -> list[str]:
+    """vtv.vn with *count* articles: all in the latest-news sitemap (lastmod 28/06/2026 10:00),
+    the first *in_feed* also in the home feed.  Returns the article URLs."""
+    urls = [vtv_article_url(i) for i in range(count)]
+    lastmod = "2026-06-28T10:00:00+07:00"
+    server.add(
+        "https://vtv.vn/latest-news-sitemap.xml",
+        dated_sitemap([(u, lastmod) for u in urls]),
+        "application/xml",
+    )
+    server.add("https://vtv.vn/rss/home.rss", rss(urls[:in_feed]), "application/rss+xml")
+    for i, url in enumerate(urls):
+        server.add(url, vtv_article(i, url))
+    return urls

@@ -22,6 +22,10 @@ class Command(ScrapyCrawlCommand):
         assert self.settings is not None
         if not self.settings.getdict("FEEDS"):
             self.settings.set("FEEDS", default_feeds(self.settings), priority="cmdline")
+        overwrites = any(o.get("overwrite") for o in self.settings.getdict("FEEDS").values())
+        if overwrites and (self.settings.get("JOBDIR") or self.settings.get("VNNEWS_JOBS_DIR")):
+            # A resumed job would overwrite what its earlier runs exported.
+            raise UsageError("a JOBDIR job appends to its output: use -o, not -O")
 
     def run(self, args: list[str], opts: Namespace) -> None:
         if len(args) != 1:

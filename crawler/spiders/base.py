@@ -4,21 +4,69 @@ An outlet's spider is declarative: its domain, where fresh articles are listed
 (RSS feeds, sitemaps, listing pages and their paging), what an article URL
 looks like, and the CSS selectors of each field.  Discovery, the article
 parse, error accounting and per-field stats live here, once.
+
+Scheduled crawls: an article the state store already holds is not fetched
+again when its sitemap ``lastmod`` is not newer than when it was last seen;
+feeds and sitemaps are asked for conditionally (``crawler/middlewares.py``).
+A backfill, ``-a since=YYYY-MM-DD [-a until=YYYY-MM-DD]``, also reads the
+outlet's dated sitemaps, pages listings until they are older than ``since``,
+and fetches only articles whose dates (feed ``pubDate``, URL, ``lastmod``) may
+fall in the range.  ``-a reset_state=1`` makes the state store forget the outlet.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
-from crawler.extraction import ArticlePage, NotAnArticle
+from crawler.extraction import ArticlePage, NotAnArticle, canonicalize_url
+from crawler.state import VN_TZ, parse_lastmod, store_for
+from pipelines.dates import date_from_url, parse_datetime
+
+# Feeds and sitemaps: asked for conditionally, and a 304 reaches the callback ("nothing new").
+DISCOVERY_META = {"vnnews_conditional": True, "handle_httpstatus_list": (304,)}
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The days (Vietnam time, both ends included) a backfill exports; no end means up to today."""
+
+    since: date
+    until: date | None = None
+
+    @classmethod
+    def from_args(cls, since: str | None, until: str | None) -> DateRange | None:
+        if not since and not until:
+            return None
+        try:
+            first = date.fromisoformat(since) if since else date.min
+            last = date.fromisoformat(until) if until else None
+        except ValueError as exc:
+            raise ValueError(f"since and until are days, YYYY-MM-DD: {exc}") from None
+        if last and last < first:
+            raise ValueError(f"until ({last}) is before since ({first})")
+        return cls(first, last)
+
+    def includes(self, day: date) -> bool:
+        return self.since <= day and (self.until is None or day <= self.until)
+
+    def overlaps(self, first: date, last: date) -> bool:
+        return last >= self.since and (self.until is None or first <= self.until)
+
+
+def vn_day(moment: datetime) -> date:
+    return moment.astimezone(VN_TZ).date() if moment.tzinfo else moment.date()
 
 
 class NewsSpider(scrapy.Spider):
@@ -32,6 +80,10 @@ class NewsSpider(scrapy.Spider):
     # Sitemap URLs inside a sitemap index to follow (regexes); all when empty.
     sitemap_follow: ClassVar[Sequence[str]] = ()
     listings: ClassVar[Sequence[str]] = ()
+    # Backfill: a regex reading the days a dated sitemap covers from its URL (named groups year, month,
+    # and optionally first and last day; the whole month without them), so that a sitemap index is
+    # only followed into the sitemaps of the requested days.  See also dated_sitemaps() below.
+    dated_sitemap_pattern: ClassVar[str | None] = None
     # Links on a listing page that lead to articles; the article URL patterns filter them.
     listing_links: ClassVar[str] = "a::attr(href)"
     next_page: ClassVar[str] = 'link[rel="next"]::attr(href), a[rel="next"]::attr(href)'
@@ -49,12 +101,32 @@ class NewsSpider(scrapy.Spider):
 
     # The language the outlet publishes in, for pages that do not say.
     language: ClassVar[str | None] = None
+    # Whether the outlet prints its authors' names: the health check then wants them on most records.
+    expects_authors: ClassVar[bool] = False
 
     custom_settings: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._article_res = [re.compile(p) for p in self.article_urls]
+        self._dated_sitemap_re = (
+            re.compile(self.dated_sitemap_pattern) if self.dated_sitemap_pattern else None
+        )
+        self.date_range = DateRange.from_args(kwargs.get("since"), kwargs.get("until"))
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """The spider's custom_settings, then the deployment's settings for this outlet, then its JOBDIR.
+
+        ``VNNEWS_OUTLET_SETTINGS`` maps a spider name to settings of its own
+        (concurrency, delay...), so that politeness is tuned per outlet without
+        editing spiders; ``VNNEWS_JOBS_DIR`` gives each spider ``JOBDIR=<dir>/<name>``.
+        """
+        super().update_settings(settings)
+        settings.setdict(settings.getdict("VNNEWS_OUTLET_SETTINGS").get(cls.name) or {}, priority="spider")
+        jobs = settings.get("VNNEWS_JOBS_DIR")
+        if jobs and not settings.get("JOBDIR"):
+            settings.set("JOBDIR", f"{jobs}/{cls.name}", priority="spider")
 
     # -- discovery -----------------------------------------------------------------
 
@@ -64,37 +136,125 @@ class NewsSpider(scrapy.Spider):
 
     def start_requests_for_outlet(self) -> Iterable[scrapy.Request]:
         for url in self.feeds:
-            yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, priority=10)
-        for url in self.sitemaps:
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, priority=5)
+            yield scrapy.Request(
+                url, callback=self.parse_feed, errback=self.on_error, priority=10, meta=dict(DISCOVERY_META)
+            )
+        sitemaps = list(self.sitemaps)
+        if self.date_range:
+            until = self.date_range.until or datetime.now(VN_TZ).date()
+            sitemaps += [u for u in self.dated_sitemaps(self.date_range.since, until) if u not in sitemaps]
+        for url in sitemaps:
+            yield self.sitemap_request(url)
         for url in self.listings:
             yield scrapy.Request(
                 url, callback=self.parse_listing, errback=self.on_error, cb_kwargs={"page": 1}
             )
+
+    def dated_sitemaps(self, since: date, until: date) -> Iterable[str]:
+        """Backfill: the outlet's sitemaps (or sitemap indexes) of articles published from *since* to *until*.
+
+        None by default.  An outlet with monthly archive sitemaps builds their
+        URLs (see :func:`months`); one whose archive sitemaps are cut
+        irregularly returns its sitemap index and sets ``dated_sitemap_pattern``.
+        """
+        return ()
+
+    def sitemap_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(
+            url, callback=self.parse_sitemap, errback=self.on_error, priority=5, meta=dict(DISCOVERY_META)
+        )
 
     def is_article_url(self, url: str) -> bool:
         if not self._article_res:
             return True
         return any(r.search(url) for r in self._article_res)
 
-    def article_request(self, url: str, **meta: Any) -> scrapy.Request:
+    def article_request(self, url: str, **meta: Any) -> scrapy.Request | None:
+        """The request for an article page, or None when it is not worth fetching.
+
+        Not worth it: outside a backfill's days (``vnnews/discovery/out_of_range``),
+        or already in the state store and not modified since it was last seen
+        according to the sitemap's ``lastmod`` (``vnnews/discovery/known_unchanged``).
+        Callers skip None (Scrapy ignores a None a callback yields).
+        """
+        stats = self.crawler.stats
+        if self.date_range and not self.may_be_in_range(url, meta):
+            stats.inc_value("vnnews/discovery/out_of_range")
+            return None
+        lastmod = parse_lastmod(meta.get("lastmod"))
+        store = store_for(self.crawler)
+        if lastmod and store and store.seen_after(canonicalize_url(url), lastmod):
+            stats.inc_value("vnnews/discovery/known_unchanged")
+            return None
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
+
+    def may_be_in_range(self, url: str, meta: dict[str, Any]) -> bool:
+        """Whether an article may have been published in the backfill's days, from what discovery knows.
+
+        Its publication time (the feed's ``pubDate``, else the one some outlets
+        write in the URL) decides; else a sitemap ``lastmod`` before ``since``
+        rules it out (an article is modified after it is published); else it is fetched.
+        """
+        assert self.date_range is not None
+        published = parse_datetime(meta["published"]) if meta.get("published") else None
+        published = published or date_from_url(url)
+        if published:
+            return self.date_range.includes(vn_day(published))
+        lastmod = parse_lastmod(meta.get("lastmod"))
+        return not (lastmod and vn_day(lastmod) < self.date_range.since)
+
+    def sitemap_days(self, url: str) -> tuple[date, date] | None:
+        """The days a dated sitemap covers, read from its URL with ``dated_sitemap_pattern``."""
+        match = self._dated_sitemap_re.search(url) if self._dated_sitemap_re else None
+        if not match:
+            return None
+        groups = match.groupdict()
+        try:
+            year, month = int(groups["year"]), int(groups["month"])
+            last_of_month = calendar.monthrange(year, month)[1]
+            first = int(groups.get("first") or 1)
+            last = int(groups.get("last") or last_of_month)
+            return date(year, month, first), date(year, month, min(last, last_of_month))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def _not_modified(self, response: Response) -> bool:
+        self.crawler.stats.inc_value("vnnews/discovery/responses")
+        if response.status != 304:
+            return False
+        self.crawler.stats.inc_value("vnnews/conditional/not_modified")
+        self.logger.debug("Not modified since the last crawl: %s", response.url)
+        return True
 
     def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
         """RSS 2.0 and Atom feeds: every item link that is an article."""
+        if self._not_modified(response):
+            return
         if not isinstance(response, TextResponse):
             response = TextResponse(response.url, body=response.body, encoding="utf-8")
         response.selector.remove_namespaces()
-        links = response.xpath(
-            "//item/link/text() | //entry/link[not(@rel) or @rel='alternate']/@href"
-        ).getall()
+        entries = [
+            (item.xpath("link/text()").get(), item.xpath("pubDate/text()").get())
+            for item in response.xpath("//item")
+        ] + [
+            (
+                entry.xpath("link[not(@rel) or @rel='alternate']/@href").get(),
+                entry.xpath("published/text()").get() or entry.xpath("updated/text()").get(),
+            )
+            for entry in response.xpath("//entry")
+        ]
+        links = [(link, published) for link, published in entries if link]
         self.crawler.stats.inc_value("vnnews/discovery/feed_links", len(links))
-        for link in links:
+        for link, published in links:
             url = response.urljoin(link.strip())
             if self.is_article_url(url):
-                yield self.article_request(url, discovered_by="feed")
+                request = self.article_request(url, discovered_by="feed", published=published)
+                if request:
+                    yield request
 
     def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
+        if self._not_modified(response):
+            return
         body = response.body
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
@@ -108,22 +268,49 @@ class NewsSpider(scrapy.Spider):
             follow = [re.compile(p) for p in self.sitemap_follow]
             for entry in sitemap:
                 loc = entry["loc"]
-                if not follow or any(r.search(loc) for r in follow):
-                    yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error, priority=5)
+                if self.date_range and not self._sitemap_in_range(loc, entry.get("lastmod")):
+                    self.crawler.stats.inc_value("vnnews/discovery/sitemaps_out_of_range")
+                    continue
+                dated = self.date_range is not None and self.sitemap_days(loc) is not None
+                if dated or not follow or any(r.search(loc) for r in follow):
+                    yield self.sitemap_request(loc)
             return
         for entry in sitemap:
             url = entry["loc"]
             if self.is_article_url(url):
-                yield self.article_request(url, discovered_by="sitemap", lastmod=entry.get("lastmod"))
+                request = self.article_request(url, discovered_by="sitemap", lastmod=entry.get("lastmod"))
+                if request:
+                    yield request
+
+    def _sitemap_in_range(self, loc: str, lastmod: str | None) -> bool:
+        assert self.date_range is not None
+        days = self.sitemap_days(loc)
+        if days:
+            return self.date_range.overlaps(*days)
+        modified = parse_lastmod(lastmod)
+        return not (modified and vn_day(modified) < self.date_range.since)
 
     def parse_listing(self, response: Response, page: int) -> Iterable[scrapy.Request]:
+        self.crawler.stats.inc_value("vnnews/discovery/responses")
         if not isinstance(response, TextResponse):
             return
+        days = []
         for href in response.css(self.listing_links).getall():
             url = response.urljoin(href.strip())
             if self.is_article_url(url):
-                yield self.article_request(url, discovered_by="listing")
+                published = date_from_url(url)
+                if published:
+                    days.append(vn_day(published))
+                request = self.article_request(url, discovered_by="listing")
+                if request:
+                    yield request
         max_pages = self.settings.getint("VNNEWS_MAX_LISTING_PAGES", 3)
+        if self.date_range:
+            # A backfill pages on until the listing is older than `since` (newest first, as listings are).
+            max_pages = self.settings.getint("VNNEWS_BACKFILL_MAX_PAGES", 200)
+            if days and max(days) < self.date_range.since:
+                self.logger.info("Listing older than %s: %s", self.date_range.since, response.url)
+                return
         next_href = response.css(self.next_page).get()
         if next_href and page < max_pages:
             yield response.follow(
@@ -142,6 +329,7 @@ class NewsSpider(scrapy.Spider):
             self.skip(response.url, exc.reason, str(exc))
             return
         stats = self.crawler.stats
+        stats.inc_value("vnnews/articles/parsed")
         for field, origin in draft.field_origins.items():
             stats.inc_value(f"vnnews/field/{field}/{origin}")
         yield draft
@@ -159,3 +347,12 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"vnnews/errors/{kind}")
         request = getattr(failure, "request", None)
         self.logger.warning("Failed %s: %s", request.url if request else "?", failure.getErrorMessage())
+
+
+def months(since: date, until: date) -> list[date]:
+    """The first day of every month from *since* to *until*: for outlets with monthly archive sitemaps."""
+    first, result = since.replace(day=1), []
+    while first <= until:
+        result.append(first)
+        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return result

@@ -4,6 +4,9 @@ Two layouts: the current one (2025+, article URLs ``<slug>-100YYMMDDhhmmssmmm.ht
 and the older one still served for archives (``<section>/<slug>-YYYYMMDDhhmmssmmm.htm``).
 """
 
+from collections.abc import Iterable
+from datetime import date
+
 from crawler.spiders.base import NewsSpider
 
 SECTIONS = ("the-gioi", "kinh-te", "chinh-tri", "xa-hoi", "phap-luat", "cong-nghe", "the-thao")
@@ -17,6 +20,11 @@ class VtvSpider(NewsSpider):
 
     feeds = [f"https://vtv.vn/rss/{s}.rss" for s in ("home", "tin-moi-nhat", *SECTIONS)]
     sitemaps = ["https://vtv.vn/latest-news-sitemap.xml"]
+    # Backfill (-a since=…): the index lists archive sitemaps cut into irregular runs of days,
+    # https://vtv.vn/sitemaps/sitemaps-2026-6-21-25.xml; only those of the requested days are read.
+    dated_sitemap_pattern = (
+        r"/sitemaps-(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<first>\d{1,2})-(?P<last>\d{1,2})\.xml$"
+    )
     listings = [f"https://vtv.vn/{s}.htm" for s in SECTIONS]
     listing_links = "h3 a::attr(href), h2 a::attr(href), a.box-category-link-title::attr(href)"
     article_urls = [
@@ -45,3 +53,6 @@ class VtvSpider(NewsSpider):
         "div.news_keyword",
         "div.box-zalo",
     ]
+
+    def dated_sitemaps(self, since: date, until: date) -> Iterable[str]:
+        return ["https://vtv.vn/sitemap.xml"]

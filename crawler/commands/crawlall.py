@@ -1,0 +1,201 @@
+"""``scrapy crawlall [--outlets a,b] [--since …] [--until …] [--reset-state] [--jobdir DIR]``: the cron job.
+
+Every outlet spider (every spider with an ``outlet``; not ``generic``) runs in
+this one process, each writing its own file (``data/<spider>/<start time>.jsonl``
+unless ``FEEDS`` says otherwise) and exporting only what is new (the state
+store).  At the end a table says, per outlet, what was fetched, exported, new,
+updated, dropped (by reason) and failed; the same summary is written as JSON to
+``<VNNEWS_DATA_DIR>/summary/<start time>.json``.  The exit status is 2 when any
+outlet failed its health check (or fetched nothing, or ended early), so that
+cron or scrapyd notice; the failing outlets are named on stderr, one line each.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from argparse import ArgumentParser, Namespace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.commands import ScrapyCommand
+from scrapy.crawler import Crawler
+from scrapy.exceptions import UsageError
+from scrapy.spiderloader import SpiderLoader
+
+from crawler.health import crawl_problems
+from crawler.spiders.base import DateRange
+from pipelines.export import default_feeds
+
+
+def outlet_spiders(settings: Any) -> dict[str, str]:
+    """Spider name → outlet domain, for every spider of an outlet."""
+    loader = SpiderLoader.from_settings(settings)
+    spiders = {}
+    for name in sorted(loader.list()):
+        outlet = getattr(loader.load(name), "outlet", "")
+        if outlet:
+            spiders[name] = outlet
+    return spiders
+
+
+def crawl_summary(name: str, crawler: Crawler, feeds: list[str]) -> dict[str, Any]:
+    """One outlet's line of the summary, from its crawl's stats."""
+    stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
+
+    def counts(prefix: str) -> dict[str, int]:
+        return {k[len(prefix) :]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+    dropped = counts("vnnews/dropped/")
+    if stats.get("spidermon/validation/items/dropped"):
+        dropped["schema"] = int(stats["spidermon/validation/items/dropped"])
+    errors = counts("vnnews/errors/")
+    problems = crawl_problems(crawler)
+    return {
+        "spider": name,
+        "outlet": getattr(crawler.spidercls, "outlet", ""),
+        "pages_fetched": int(stats.get("downloader/response_count", 0)),
+        "records_exported": int(stats.get("item_scraped_count", 0)),
+        "new": int(stats.get("vnnews/state/new", 0)),
+        "updated": int(stats.get("vnnews/state/updated", 0)),
+        "not_refetched": int(stats.get("vnnews/discovery/known_unchanged", 0)),
+        "dropped": dropped,
+        "errors": sum(errors.values()),
+        "errors_by_kind": errors,
+        "finish_reason": stats.get("finish_reason"),
+        "files": feeds,
+        "ok": not problems,
+        "problems": problems,
+    }
+
+
+def summary_table(outlets: list[dict[str, Any]]) -> str:
+    header = ("outlet", "pages", "exported", "new", "updated", "errors", "dropped", "status")
+    rows = [header]
+    for o in outlets:
+        dropped = ", ".join(f"{reason} {n}" for reason, n in o["dropped"].items()) or "-"
+        rows.append(
+            (
+                o["outlet"] or o["spider"],
+                str(o["pages_fetched"]),
+                str(o["records_exported"]),
+                str(o["new"]),
+                str(o["updated"]),
+                str(o["errors"]),
+                dropped,
+                "ok" if o["ok"] else "FAILED",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.ljust(width) if i in (0, 6) else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def write_summary(data_dir: str, started: datetime, summary: dict[str, Any]) -> Path:
+    """``<data_dir>/summary/<start time>.json``, written whole (under a temporary name, then renamed)."""
+    stamp = started.replace(microsecond=0).isoformat().replace(":", "-")
+    path = Path(data_dir, "summary", f"{stamp}.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".json.part")
+    partial.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(partial, path)
+    return path
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+
+    def syntax(self) -> str:
+        return "[--outlets NAME,...] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--reset-state] [--jobdir D]"
+
+    def short_desc(self) -> str:
+        return "Crawl every outlet in one process, export what is new, print and save a summary"
+
+    def long_desc(self) -> str:
+        return (
+            "Runs every outlet spider (or those --outlets names, by spider name or domain) in one process. "
+            "Each writes its own file and exports only articles new or changed since earlier crawls. Prints "
+            "a table per outlet and writes it as JSON to <VNNEWS_DATA_DIR>/summary/<start time>.json. Exits "
+            "with status 2 when any outlet failed its health check."
+        )
+
+    def add_options(self, parser: ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--outlets", help="comma-separated spider names or outlet domains (default: all)")
+        parser.add_argument("--since", help="backfill: articles published from this day (YYYY-MM-DD)")
+        parser.add_argument("--until", help="backfill: up to this day included (YYYY-MM-DD)")
+        parser.add_argument(
+            "--reset-state", action="store_true", help="forget what earlier crawls of these outlets exported"
+        )
+        parser.add_argument("--jobdir", help="pause/resume: each outlet keeps its job in DIR/<spider>")
+
+    def process_options(self, args: list[str], opts: Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        if self.settings.get("JOBDIR"):
+            raise UsageError("each outlet needs its own JOBDIR: give --jobdir DIR (JOBDIR=DIR/<spider>)")
+        if opts.jobdir:
+            self.settings.set("VNNEWS_JOBS_DIR", opts.jobdir, priority="cmdline")
+        if not self.settings.getdict("FEEDS"):
+            self.settings.set("FEEDS", default_feeds(self.settings), priority="cmdline")
+        try:
+            DateRange.from_args(opts.since, opts.until)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+
+    def selected(self, wanted: str | None) -> dict[str, str]:
+        spiders = outlet_spiders(self.settings)
+        if not wanted:
+            return spiders
+        names = [w.strip() for w in wanted.split(",") if w.strip()]
+        chosen = {n: o for n, o in spiders.items() if n in names or o in names}
+        unknown = [w for w in names if w not in spiders and w not in spiders.values()]
+        if unknown:
+            raise UsageError(f"no outlet spider {', '.join(unknown)}; the outlets: {', '.join(spiders)}")
+        return chosen
+
+    def run(self, args: list[str], opts: Namespace) -> None:
+        if args:
+            raise UsageError("crawlall takes no spider names; use --outlets")
+        assert self.crawler_process is not None and self.settings is not None
+        spargs = {k: v for k, v in (("since", opts.since), ("until", opts.until)) if v}
+        if opts.reset_state:
+            spargs["reset_state"] = "1"
+        started = datetime.now(UTC)
+        crawls: list[tuple[str, Crawler, list[str]]] = []
+        for name in self.selected(opts.outlets):
+            crawler = self.crawler_process.create_crawler(name)
+            files: list[str] = []
+            crawler.signals.connect(
+                lambda slot, files=files: files.append(slot.uri), signal=signals.feed_slot_closed, weak=False
+            )
+            self.crawler_process.crawl(crawler, **spargs)
+            crawls.append((name, crawler, files))
+        self.crawler_process.start()
+
+        outlets = [crawl_summary(name, crawler, files) for name, crawler, files in crawls]
+        summary = {
+            "started_at": started.replace(microsecond=0).isoformat(),
+            "finished_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "since": opts.since,
+            "until": opts.until,
+            "ok": all(o["ok"] for o in outlets),
+            "outlets": outlets,
+        }
+        path = write_summary(self.settings.get("VNNEWS_DATA_DIR", "data"), started, summary)
+        print(summary_table(outlets))
+        print(f"summary: {path}")
+        for outlet in outlets:
+            for problem in outlet["problems"]:
+                print(f"vnnews: FAILED {problem}", file=sys.stderr)
+        if not summary["ok"]:
+            self.exitcode = 2

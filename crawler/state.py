@@ -1,0 +1,268 @@
+"""What earlier crawls exported: the state store behind "export only what is new".
+
+One SQLite file (``VNNEWS_STATE_PATH``, default ``data/state/state.sqlite3``), no
+server.  It keeps, per canonical URL, the content hash and revision last
+exported and when the article was first and last seen; per feed and sitemap, the
+``ETag``/``Last-Modified`` for conditional requests; per export file, whether
+the crawl writing it finished (a file left unfinished by a killed crawl is
+repaired and reconciled by the next one, see ``pipelines/state.py``).
+
+WAL mode lets readers and one writer work at once, and every write is one short
+``BEGIN IMMEDIATE`` transaction, so that several crawls (separate processes, or
+the crawlers of ``scrapy crawlall`` in one) share the file; ``busy_timeout``
+makes a writer wait for another instead of failing.  ``synchronous=FULL``
+because each row stands for a line already fsynced to an export file.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    canonical_url TEXT PRIMARY KEY,
+    outlet TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_by_outlet ON articles (outlet);
+CREATE TABLE IF NOT EXISTS resources (
+    url TEXT PRIMARY KEY,
+    outlet TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    checked_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS exports (
+    path TEXT PRIMARY KEY,
+    outlet TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT
+);
+"""
+
+VN_TZ = timezone(timedelta(hours=7))
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def parse_lastmod(value: str | None) -> datetime | None:
+    """A sitemap ``lastmod`` (W3C datetime) as an aware datetime, or None.
+
+    A date alone ("2026-06-28") stands for the whole day, so it is read as its
+    last second, in Vietnam time when no offset is given: an article is only
+    known unchanged when it was seen after the day ended.
+    """
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            moment = datetime.fromisoformat(text) + timedelta(days=1, seconds=-1)
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    canonical_url: str
+    outlet: str
+    content_hash: str
+    revision: int
+    first_seen: str
+    last_seen: str
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+class StateStore:
+    """The SQLite state file; open one per crawl (it is not shared between threads)."""
+
+    def __init__(self, path: str | Path, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: no implicit transactions, each write below opens and ends its own.
+        self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = FULL")
+        with self._write():
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                self.db.execute(statement)
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- articles --------------------------------------------------------------------
+
+    def get(self, canonical_url: str) -> ArticleState | None:
+        row = self.db.execute("SELECT * FROM articles WHERE canonical_url = ?", (canonical_url,)).fetchone()
+        return ArticleState(**dict(row)) if row else None
+
+    def record(self, outlet: str, canonical_url: str, content_hash: str, revision: int, seen_at: str) -> None:
+        """Note that *revision* of an article was exported (an older revision never replaces a newer)."""
+        with self._write() as db:
+            db.execute(
+                """
+                INSERT INTO articles (canonical_url, outlet, content_hash, revision, first_seen, last_seen)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (canonical_url) DO UPDATE SET
+                    outlet = excluded.outlet, content_hash = excluded.content_hash,
+                    revision = excluded.revision, last_seen = excluded.last_seen
+                WHERE excluded.revision >= articles.revision
+                """,
+                (canonical_url, outlet, content_hash, revision, seen_at, seen_at),
+            )
+
+    def touch(self, canonical_url: str, seen_at: str) -> None:
+        """The article was seen again, unchanged."""
+        with self._write() as db:
+            db.execute("UPDATE articles SET last_seen = ? WHERE canonical_url = ?", (seen_at, canonical_url))
+
+    def seen_after(self, canonical_url: str, moment: datetime) -> bool:
+        """Whether the article was last seen at or after *moment* (so it has not changed since)."""
+        row = self.db.execute(
+            "SELECT last_seen FROM articles WHERE canonical_url = ?", (canonical_url,)
+        ).fetchone()
+        return bool(row) and datetime.fromisoformat(row["last_seen"]) >= moment
+
+    def articles(self, outlet: str | None = None) -> list[ArticleState]:
+        query, args = "SELECT * FROM articles", ()
+        if outlet:
+            query, args = query + " WHERE outlet = ?", (outlet,)
+        return [ArticleState(**dict(row)) for row in self.db.execute(query + " ORDER BY canonical_url", args)]
+
+    def reset(self, outlet: str) -> int:
+        """Forget everything about *outlet*: its next crawl exports every article again."""
+        with self._write() as db:
+            count = db.execute("DELETE FROM articles WHERE outlet = ?", (outlet,)).rowcount
+            db.execute("DELETE FROM resources WHERE outlet = ?", (outlet,))
+        return count
+
+    # -- feeds and sitemaps: conditional requests ------------------------------------
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        """The ``ETag`` and ``Last-Modified`` the server last sent for *url*."""
+        row = self.db.execute("SELECT etag, last_modified FROM resources WHERE url = ?", (url,)).fetchone()
+        return (row["etag"], row["last_modified"]) if row else (None, None)
+
+    def save_validators(self, outlet: str, validators: dict[str, tuple[str | None, str | None]]) -> None:
+        now = utc_now()
+        with self._write() as db:
+            db.executemany(
+                """
+                INSERT INTO resources (url, outlet, etag, last_modified, checked_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,
+                    last_modified = excluded.last_modified, checked_at = excluded.checked_at
+                """,
+                [(url, outlet, etag, modified, now) for url, (etag, modified) in validators.items()],
+            )
+
+    # -- export files ------------------------------------------------------------------
+
+    def begin_export(self, path: str, outlet: str) -> None:
+        with self._write() as db:
+            db.execute(
+                """
+                INSERT INTO exports (path, outlet, pid, started_at, finished_at) VALUES (?, ?, ?, ?, NULL)
+                ON CONFLICT (path) DO UPDATE SET outlet = excluded.outlet, pid = excluded.pid,
+                    started_at = excluded.started_at, finished_at = NULL
+                """,
+                (path, outlet, os.getpid(), utc_now()),
+            )
+
+    def finish_export(self, path: str) -> None:
+        with self._write() as db:
+            db.execute("UPDATE exports SET finished_at = ? WHERE path = ?", (utc_now(), path))
+
+    def interrupted_exports(self, outlet: str) -> list[str]:
+        """Files of *outlet* whose crawl was killed before it finished them (its process is gone)."""
+        rows = self.db.execute(
+            "SELECT path, pid FROM exports WHERE outlet = ? AND finished_at IS NULL", (outlet,)
+        ).fetchall()
+        return [row["path"] for row in rows if row["pid"] != os.getpid() and not _process_alive(row["pid"])]
+
+
+# -- one store per crawl -----------------------------------------------------------------
+
+_stores: WeakKeyDictionary[Crawler, StateStore] = WeakKeyDictionary()
+
+
+def state_path(settings: BaseSettings) -> str:
+    return (
+        settings.get("VNNEWS_STATE_PATH") or f"{settings.get('VNNEWS_DATA_DIR', 'data')}/state/state.sqlite3"
+    )
+
+
+def state_enabled(settings: BaseSettings) -> bool:
+    """Whether a crawl with these settings reads and writes the state store.
+
+    Not when it is off (``VNNEWS_STATE_ENABLED=False``), and not for a crawl that
+    overwrites its output (``-O``): an overwritten file is a full snapshot, and
+    leaving out what an earlier run exported would lose it.
+    """
+    if not settings.getbool("VNNEWS_STATE_ENABLED", True):
+        return False
+    return not any(bool(options.get("overwrite")) for options in settings.getdict("FEEDS").values())
+
+
+def open_store(crawler: Crawler) -> StateStore | None:
+    """The crawl's state store, opened on first call (None when the crawl does not use one)."""
+    if crawler in _stores:
+        return _stores[crawler]
+    if not state_enabled(crawler.settings):
+        return None
+    store = StateStore(state_path(crawler.settings), crawler.settings.getfloat("VNNEWS_STATE_TIMEOUT", 30.0))
+    _stores[crawler] = store
+    crawler.signals.connect(lambda: _close_store(crawler), signal=signals.engine_stopped, weak=False)
+    return store
+
+
+def store_for(crawler: Crawler | Any) -> StateStore | None:
+    """The store the crawl opened, if any; never opens one (a spider used outside a crawl has none)."""
+    return _stores.get(crawler) if crawler is not None else None
+
+
+def _close_store(crawler: Crawler) -> None:
+    store = _stores.pop(crawler, None)
+    if store is not None:
+        store.close()

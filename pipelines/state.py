@@ -1,0 +1,215 @@
+"""After dedupe, before the export: only records in the requested dates, and only what is new.
+
+``DateRangePipeline`` drops, during a backfill (``-a since=… -a until=…``), the
+records published outside the range (``vnnews/dropped/out_of_range``).
+
+``StatePipeline`` compares each record with the state store
+(``crawler/state.py``): an article seen for the first time is exported with
+``revision`` 1, one whose content hash changed is exported again with its
+revision raised by one, and an unchanged one is dropped
+(``vnnews/dropped/unchanged``).  It also counts what the health checks read
+(``vnnews/seen/*``: every record the crawl saw, exported or not).
+
+The store row is written on ``item_scraped``, which Scrapy sends after the
+feed export has written (and fsynced) the line: a row never exists for a line
+that is not on disk.  A kill between the two leaves at most the last line of
+the file without its row; the next crawl of the outlet repairs that file (a
+partial last line is cut) and records the lines the store lacks, before it
+exports anything.  So the files and the store agree after any kill.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.state import VN_TZ, StateStore, open_store, utc_now
+from pipelines.base import drop
+from pipelines.export import feed_file_opened, repair_jsonl
+
+logger = logging.getLogger(__name__)
+
+# A body this long is a real article text (the field-coverage health check).
+LONG_BODY_CHARS = 500
+
+
+def quiet(exc: DropItem) -> DropItem:
+    """A drop that is the normal course of a scheduled crawl: logged at DEBUG, not as a warning."""
+    exc.log_level = "DEBUG"
+    return exc
+
+
+def _is_record(item: Any) -> bool:
+    return isinstance(item, dict) and "content_hash" in item and "canonical_url" in item
+
+
+def published_day(record: dict[str, Any]) -> date | None:
+    """The Vietnam-time day a record was published, or None."""
+    value = record.get("published_at")
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).astimezone(VN_TZ).date()
+    except ValueError:
+        return None
+
+
+class DateRangePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DateRangePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        date_range = getattr(self.crawler.spider, "date_range", None)
+        if date_range is None or not _is_record(item):
+            return item
+        day = published_day(item)
+        if day is None:
+            self.crawler.stats.inc_value("vnnews/backfill/undated")
+        elif not date_range.includes(day):
+            message = f"{item['canonical_url']} (published {day})"
+            raise quiet(drop(self.crawler.stats, "out_of_range", message))
+        return item
+
+
+class StatePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.store: StateStore | None = None
+        self.outlet = ""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StatePipeline:
+        pipeline = cls(crawler)
+        # Connected after the feed exporter's handler (extensions are built first): runs after the write.
+        crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(pipeline.feed_file_opened, signal=feed_file_opened)
+        crawler.signals.connect(pipeline.feed_slot_closed, signal=signals.feed_slot_closed)
+        return pipeline
+
+    # -- opening: reset, or repair what a killed crawl left --------------------------------
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.outlet = getattr(spider, "outlet", "") or getattr(spider, "name", "")
+        self.store = open_store(self.crawler)
+        if self.store is None:
+            logger.info("No state store for this crawl (-O snapshot or VNNEWS_STATE_ENABLED off)")
+            return
+        interrupted = self.store.interrupted_exports(self.outlet)
+        if _flag(getattr(spider, "reset_state", None)):
+            count = self.store.reset(self.outlet)
+            logger.warning("State of %s reset: %d articles forgotten", self.outlet, count)
+            for path in interrupted:
+                self._repair(Path(path))
+                self.store.finish_export(path)
+            return
+        for path in interrupted:
+            self.recover(path)
+            self.store.finish_export(path)
+
+    def _repair(self, path: Path) -> None:
+        if path.exists() and path.stat().st_size:
+            cut = repair_jsonl(path)
+            if cut:
+                logger.warning("%s ended in a partial line (a killed crawl): cut %d bytes", path, cut)
+
+    def recover(self, path: str) -> int:
+        """Record in the store the lines of *path* it lacks (a crawl killed between line and row)."""
+        if self.store is None:
+            return 0
+        file = Path(path)
+        if not file.exists():
+            return 0
+        self._repair(file)
+        recorded = 0
+        with file.open(encoding="utf-8") as lines:
+            for line in lines:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    logger.error("%s: a line that is not JSON: %.80s", path, line)
+                    continue
+                if not _is_record(record):
+                    continue
+                known = self.store.get(record["canonical_url"])
+                revision = int(record.get("revision") or 1)
+                if known is None or known.revision < revision:
+                    self.store.record(
+                        self.outlet,
+                        record["canonical_url"],
+                        record["content_hash"],
+                        revision,
+                        record.get("crawled_at") or utc_now(),
+                    )
+                    recorded += 1
+        if recorded:
+            logger.warning("%s: %d exported records were missing from the state store", path, recorded)
+            self.stats.inc_value("vnnews/state/recovered", recorded)
+        return recorded
+
+    # -- each record ---------------------------------------------------------------------------
+
+    def process_item(self, item: Any) -> Any:
+        if not _is_record(item):
+            return item
+        self._count_seen(item)
+        if self.store is None:
+            return item
+        url = item["canonical_url"]
+        known = self.store.get(url)
+        if known is None:
+            item["revision"] = 1
+            self.stats.inc_value("vnnews/state/new")
+        elif known.content_hash == item["content_hash"]:
+            self.store.touch(url, item["crawled_at"])
+            raise quiet(drop(self.stats, "unchanged", f"{url} (revision {known.revision})"))
+        else:
+            item["revision"] = known.revision + 1
+            self.stats.inc_value("vnnews/state/updated")
+        return item
+
+    def _count_seen(self, record: dict[str, Any]) -> None:
+        self.stats.inc_value("vnnews/seen/records")
+        if record.get("published_at"):
+            self.stats.inc_value("vnnews/seen/with_published_at")
+        if len(record.get("body") or "") > LONG_BODY_CHARS:
+            self.stats.inc_value("vnnews/seen/with_long_body")
+        if record.get("authors"):
+            self.stats.inc_value("vnnews/seen/with_authors")
+
+    # -- signals -------------------------------------------------------------------------------
+
+    def item_scraped(self, item: Any, response: Any, spider: Spider) -> None:
+        """The record's line is in the export: note it in the store."""
+        if self.store is None or not _is_record(item):
+            return
+        revision = int(item.get("revision") or 1)
+        self.store.record(
+            self.outlet, item["canonical_url"], item["content_hash"], revision, item["crawled_at"]
+        )
+
+    def feed_file_opened(self, path: str, spider: Spider) -> None:
+        """Note the file as being written: if this crawl is killed, the next one repairs and reconciles it."""
+        if self.store is not None:
+            self.store.begin_export(path, self.outlet)
+
+    def feed_slot_closed(self, slot: Any) -> None:
+        if self.store is None or getattr(slot.storage, "path", None) is None:
+            return
+        self.store.finish_export(str(Path(slot.storage.path).resolve()))
+
+
+def _flag(value: Any) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on") if value is not None else False

@@ -1,0 +1,99 @@
+"""``scrapy crawlall``: every outlet in one process, a summary table and JSON, a failing exit status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from scrapy.utils.project import get_project_settings
+
+from crawler.commands.crawlall import outlet_spiders
+from tests.conftest import read_jsonl, run_scrapy
+from tests.mirror import MirrorServer
+from tests.sites import build_vtv_archive
+
+
+def crawlall(server: MirrorServer, data: Path, *args: str) -> tuple[int, str, str]:
+    result = run_scrapy(
+        "crawlall",
+        *args,
+        "-s",
+        f"VNNEWS_MIRROR={server.url}",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        "-s",
+        "DOWNLOAD_DELAY=0",
+        "-s",
+        "RETRY_TIMES=0",
+        env={"VNNEWS_DATA_DIR": str(data)},
+        timeout=300,
+    )
+    return result.returncode, result.stdout, result.stderr
+
+
+def test_every_outlet_spider_but_the_generic_one() -> None:
+    spiders = outlet_spiders(get_project_settings())
+    assert spiders["vtv"] == "vtv.vn"
+    assert spiders["tuoitre"] == "tuoitre.vn"
+    assert "generic" not in spiders
+
+
+def test_crawlall_runs_outlets_side_by_side_and_fails_when_one_is_broken(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with MirrorServer() as server:
+        urls = build_vtv_archive(server, 12, in_feed=4)
+        # tuoitre.vn serves nothing at all: its spider finds no article.
+        code, out, err = crawlall(server, data, "--outlets", "vtv,tuoitre.vn")
+        (vtv_file,) = (data / "vtv").glob("*.jsonl")
+        (tuoitre_file,) = (data / "tuoitre").glob("*.jsonl")
+        rerun_code, rerun_out, rerun_err = crawlall(server, data, "--outlets", "vtv")
+
+    assert code == 2, err[-3000:]
+    table = out.splitlines()
+    assert table[0].split() == [
+        "outlet",
+        "pages",
+        "exported",
+        "new",
+        "updated",
+        "errors",
+        "dropped",
+        "status",
+    ]
+    rows = {line.split()[0]: line.split() for line in table[1:3]}
+    # The mirror serves 1 of vtv's 9 feeds, its latest-news sitemap, none of its 7 listings: 15 errors (404).
+    assert rows["vtv.vn"][2:] == ["12", "12", "0", "15", "-", "ok"]
+    assert rows["tuoitre.vn"][2:5] == ["0", "0", "0"]
+    assert rows["tuoitre.vn"][-1] == "FAILED"
+    assert [line for line in err.splitlines() if line.startswith("vnnews: FAILED")] == [
+        "vnnews: FAILED tuoitre (tuoitre.vn): health check failed: records: 0 seen, at least 1 needed"
+    ]
+
+    # Each outlet its own file; the summary as JSON beside the data.
+    assert sorted(r["url"] for r in read_jsonl(vtv_file)) == sorted(urls)
+    assert read_jsonl(tuoitre_file) == []
+    summary_path = Path(table[-1].removeprefix("summary: "))
+    assert summary_path.parent == data / "summary"
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    assert summary["ok"] is False
+    vtv = next(o for o in summary["outlets"] if o["spider"] == "vtv")
+    assert (vtv["records_exported"], vtv["new"], vtv["updated"], vtv["ok"]) == (12, 12, 0, True)
+    assert vtv["files"] == [str(vtv_file)]
+    tuoitre = next(o for o in summary["outlets"] if o["spider"] == "tuoitre")
+    assert tuoitre["problems"] == [
+        "tuoitre (tuoitre.vn): health check failed: records: 0 seen, at least 1 needed"
+    ]
+
+    # The next scheduled run finds nothing new: exports nothing, and that is not a failure.
+    assert rerun_code == 0, rerun_err[-3000:]
+    vtv_row = rerun_out.splitlines()[1].split()
+    assert vtv_row[2:] == ["0", "0", "0", "15", "unchanged", "4", "ok"]
+
+
+def test_crawlall_refuses_a_shared_jobdir_and_unknown_outlets(tmp_path: Path) -> None:
+    shared = run_scrapy("crawlall", "-s", f"JOBDIR={tmp_path}")
+    assert shared.returncode == 2
+    assert "each outlet needs its own JOBDIR" in shared.stderr
+    unknown = run_scrapy("crawlall", "--outlets", "vtv,nosuchpaper")
+    assert unknown.returncode == 2
+    assert "no outlet spider nosuchpaper" in unknown.stderr
