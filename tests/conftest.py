@@ -41,6 +41,26 @@ def run_scrapy(
     )
 
 
+# A crawl of a local mirror: no politeness delays to wait out, no retries of the mirror's deliberate errors.
+MIRROR_SPEED = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0")
+
+
+def crawl_mirror(
+    spider: str, mirror_url: str, out: Path, *extra: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
+    """``scrapy crawl SPIDER -O OUT`` against a mirror: what it printed, and its records, each
+    checked against the record's JSON Schema."""
+    from crawler.schema import schema_errors
+
+    result = run_scrapy(
+        "crawl", spider, "-O", str(out), "-s", f"VNNEWS_MIRROR={mirror_url}", *MIRROR_SPEED, *extra, env=env
+    )
+    records = read_jsonl(out) if out.exists() else []
+    for record in records:
+        assert schema_errors(record) == [], record["url"]
+    return result, records
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     raw = path.read_bytes()
     assert b"\\u" not in raw, "the export must be plain UTF-8, not \\uXXXX escapes"

@@ -15,7 +15,7 @@ from crawler.extraction import ArticlePage
 from crawler.offline import OfflineExtractor
 from crawler.schema import schema_errors
 from crawler.spiders.baoquocte import BaoquocteSpider
-from tests.conftest import FIXTURES, read_jsonl, run_scrapy
+from tests.conftest import FIXTURES, crawl_mirror
 from tests.mirror import MirrorServer, Page
 from tests.sites import rss
 
@@ -154,25 +154,9 @@ def test_crawl_of_a_local_mirror(tmp_path: Path) -> None:
     out = tmp_path / "baoquocte.jsonl"
     with MirrorServer() as server:
         expected = build_site(server)
-        result = run_scrapy(
-            "crawl",
-            "baoquocte",
-            "-O",
-            str(out),
-            "-s",
-            f"VNNEWS_MIRROR={server.url}",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=False",
-            "-s",
-            "DOWNLOAD_DELAY=0",
-            "-s",
-            "RETRY_TIMES=0",
-        )
+        result, records = crawl_mirror("baoquocte", server.url, out)
         hits = list(server.hits)
     assert result.returncode == 0, result.stderr[-3000:]
-    records = read_jsonl(out)
-    for record in records:
-        assert schema_errors(record) == [], record["url"]
     assert sorted(r["url"] for r in records) == sorted(expected)
     second_page = {r["url"]: r for r in records}[article_url(21)]
     assert second_page["title"] == f"{TITLE}, bài số 21"

@@ -8,26 +8,14 @@ from pathlib import Path
 from scrapy.settings import Settings
 
 from crawler.monitors import Health
-from tests.conftest import read_jsonl, run_scrapy
+from tests.conftest import MIRROR_SPEED, read_jsonl, run_scrapy
 from tests.mirror import MirrorServer
 from tests.sites import rss, vtv_article, vtv_article_url
 
 
 def crawl_vtv(server: MirrorServer, out: Path, *extra: str) -> tuple[int, str]:
     result = run_scrapy(
-        "crawl",
-        "vtv",
-        "-O",
-        str(out),
-        "-s",
-        f"VNNEWS_MIRROR={server.url}",
-        "-s",
-        "AUTOTHROTTLE_ENABLED=False",
-        "-s",
-        "DOWNLOAD_DELAY=0",
-        "-s",
-        "RETRY_TIMES=0",
-        *extra,
+        "crawl", "vtv", "-O", str(out), "-s", f"VNNEWS_MIRROR={server.url}", *MIRROR_SPEED, *extra
     )
     return result.returncode, result.stderr
 

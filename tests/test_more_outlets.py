@@ -18,12 +18,11 @@ from scrapy.utils.project import get_project_settings
 
 from crawler.extraction import ArticlePage
 from crawler.offline import OfflineExtractor
-from crawler.schema import schema_errors
 from crawler.spiders.nhandan import NhandanSpider
 from crawler.spiders.thanhnien import ThanhnienSpider
 from crawler.spiders.vietnamplus import VietnamplusSpider, recent_months
 from pipelines.dates import VN_TZ, parse_datetime
-from tests.conftest import FIXTURES, read_jsonl, run_scrapy
+from tests.conftest import FIXTURES, crawl_mirror
 from tests.mirror import MirrorServer, Page
 from tests.sites import listing, rss, sitemap
 
@@ -134,23 +133,9 @@ def test_crawl_of_a_local_mirror(outlet: Outlet, tmp_path: Path) -> None:
     out = tmp_path / f"{outlet.spider}.jsonl"
     with MirrorServer() as server:
         build_mirror(server, outlet)
-        result = run_scrapy(
-            "crawl",
-            outlet.spider,
-            "-O",
-            str(out),
-            "-s",
-            f"VNNEWS_MIRROR={server.url}",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=False",
-            "-s",
-            "DOWNLOAD_DELAY=0",
-        )
+        result, records = crawl_mirror(outlet.spider, server.url, out)
         hits = list(server.hits)
     assert result.returncode == 0, result.stderr[-3000:]
-    records = read_jsonl(out)
-    for record in records:
-        assert schema_errors(record) == [], record["url"]
     assert sorted(r["url"] for r in records) == sorted([outlet.url, outlet.copy_url])
     by_url = {r["url"]: r for r in records}
 

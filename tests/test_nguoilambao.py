@@ -14,7 +14,7 @@ from crawler.extraction import ArticlePage
 from crawler.offline import OfflineExtractor
 from crawler.schema import schema_errors
 from crawler.spiders.nguoilambao import NguoilambaoSpider
-from tests.conftest import FIXTURES, read_jsonl, run_scrapy
+from tests.conftest import FIXTURES, crawl_mirror
 from tests.mirror import MirrorServer, Page
 
 FIXTURE = (FIXTURES / "nguoilambao" / "article.html").read_text(encoding="utf-8")
@@ -134,25 +134,9 @@ def test_crawl_of_a_local_mirror(tmp_path: Path) -> None:
     out = tmp_path / "nguoilambao.jsonl"
     with MirrorServer() as server:
         expected = build_site(server)
-        result = run_scrapy(
-            "crawl",
-            "nguoilambao",
-            "-O",
-            str(out),
-            "-s",
-            f"VNNEWS_MIRROR={server.url}",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=False",
-            "-s",
-            "DOWNLOAD_DELAY=0",
-            "-s",
-            "RETRY_TIMES=0",
-        )
+        result, records = crawl_mirror("nguoilambao", server.url, out)
         hits = list(server.hits)
     assert result.returncode == 0, result.stderr[-3000:]
-    records = read_jsonl(out)
-    for record in records:
-        assert schema_errors(record) == [], record["url"]
     assert sorted(r["url"] for r in records) == sorted(expected)
     second_page = {r["url"]: r for r in records}[article_url(3)]
     assert second_page["title"] == f"{TITLE}, bài số 3"

@@ -13,7 +13,7 @@ from crawler.spiders.base import DateRange, months
 from crawler.spiders.vtv import VtvSpider
 from crawler.state import StateStore, parse_lastmod
 from pipelines.export import repair_jsonl
-from tests.conftest import read_jsonl, run_scrapy
+from tests.conftest import MIRROR_SPEED, read_jsonl, run_scrapy
 from tests.mirror import MirrorServer
 from tests.sites import (
     build_vtv_archive,
@@ -27,7 +27,6 @@ from tests.sites import (
 
 VN = timezone(timedelta(hours=7))
 # Crawls of the local mirror need no politeness.
-FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0")
 
 
 # -- the store ---------------------------------------------------------------------------------------
@@ -127,7 +126,7 @@ def crawl(server: MirrorServer, data: Path, *extra: str) -> tuple[int, str, list
     """``scrapy crawl vtv`` as cron runs it (default file under data/vtv/); its new file's records."""
     before = set((data / "vtv").glob("*.jsonl")) if (data / "vtv").exists() else set()
     mirror = ("-s", f"VNNEWS_MIRROR={server.url}")
-    result = run_scrapy("crawl", "vtv", *mirror, *FAST, *extra, env={"VNNEWS_DATA_DIR": str(data)})
+    result = run_scrapy("crawl", "vtv", *mirror, *MIRROR_SPEED, *extra, env={"VNNEWS_DATA_DIR": str(data)})
     (new_file,) = set((data / "vtv").glob("*.jsonl")) - before
     return result.returncode, result.stderr, read_jsonl(new_file)
 
@@ -197,7 +196,7 @@ def test_overwriting_output_is_a_snapshot_that_leaves_the_state_alone(tmp_path: 
         out = tmp_path / "snapshot.jsonl"
         mirror = ("-s", f"VNNEWS_MIRROR={server.url}")
         result = run_scrapy(
-            "crawl", "vtv", "-O", str(out), *mirror, *FAST, env={"VNNEWS_DATA_DIR": str(data)}
+            "crawl", "vtv", "-O", str(out), *mirror, *MIRROR_SPEED, env={"VNNEWS_DATA_DIR": str(data)}
         )
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(read_jsonl(out)) == 10

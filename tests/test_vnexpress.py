@@ -13,7 +13,7 @@ from crawler.items import AuthorCandidate
 from crawler.offline import OfflineExtractor, page_url
 from crawler.schema import schema_errors
 from crawler.spiders.vnexpress import VnexpressSpider
-from tests.conftest import CORPUS, FIXTURES, make_spider, read_jsonl, run_scrapy, shared_file
+from tests.conftest import CORPUS, FIXTURES, crawl_mirror, make_spider, shared_file
 from tests.mirror import MirrorServer, Page
 from tests.sites import rss
 
@@ -206,25 +206,9 @@ def test_crawl_of_a_local_mirror(tmp_path: Path) -> None:
     out = tmp_path / "vnexpress.jsonl"
     with MirrorServer() as server:
         expected = build_site(server)
-        result = run_scrapy(
-            "crawl",
-            "vnexpress",
-            "-O",
-            str(out),
-            "-s",
-            f"VNNEWS_MIRROR={server.url}",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=False",
-            "-s",
-            "DOWNLOAD_DELAY=0",
-            "-s",
-            "RETRY_TIMES=0",
-        )
+        result, records = crawl_mirror("vnexpress", server.url, out)
         hits = list(server.hits)
     assert result.returncode == 0, result.stderr[-3000:]
-    records = read_jsonl(out)
-    for record in records:
-        assert schema_errors(record) == [], record["url"]
     assert sorted(r["url"] for r in records) == sorted(expected)
     by_url = {r["url"]: r for r in records}
     second_page = by_url[article_url(21)]

@@ -9,7 +9,7 @@ from scrapy.utils.project import get_project_settings
 
 from crawler.offline import OfflineExtractor, page_url
 from crawler.schema import schema_errors
-from tests.conftest import CORPUS, read_jsonl, run_scrapy, shared_file
+from tests.conftest import CORPUS, crawl_mirror, run_scrapy, shared_file
 from tests.mirror import MirrorServer
 from tests.sites import build_vtv_site
 
@@ -71,25 +71,9 @@ def test_crawl_of_a_local_mirror(tmp_path: Path) -> None:
     out = tmp_path / "vtv.jsonl"
     with MirrorServer() as server:
         expected = build_vtv_site(server)
-        result = run_scrapy(
-            "crawl",
-            "vtv",
-            "-O",
-            str(out),
-            "-s",
-            f"VNNEWS_MIRROR={server.url}",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=False",
-            "-s",
-            "DOWNLOAD_DELAY=0",
-            "-s",
-            "RETRY_TIMES=0",
-        )
+        result, records = crawl_mirror("vtv", server.url, out)
         hits = list(server.hits)
     assert result.returncode == 0, result.stderr[-3000:]
-    records = read_jsonl(out)
-    for record in records:
-        assert schema_errors(record) == [], record["url"]
     assert sorted(r["url"] for r in records) == sorted(expected.values())
     by_url = {r["url"]: r for r in records}
     old = by_url[expected["old-layout"]]
