@@ -29,8 +29,9 @@ def test_article_fields(record: dict) -> None:
         "tăng giá do chi phí vận chuyển trong dịp lễ 8-3 năm nay."
     )
     assert record["published_at"] == "2026-03-07T08:01:00+07:00"
-    # The page prints one author; its JSON-LD names a second, which the reader does not see.
-    assert record["authors"] == ["Nhật Xuân"]
+    # The header shows the first author; the closing byline prints both.
+    assert record["authors"] == ["Nhật Xuân", "Nghi Vũ"]
+    assert record["byline"] == "NHẬT XUÂN - NGHI VŨ"
     assert record["section"] == ["Kinh doanh"]
     assert record["tags"] == [
         "chiến sự Trung Đông",

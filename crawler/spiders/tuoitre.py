@@ -23,7 +23,8 @@ class TuoitreSpider(NewsSpider):
         "title": "h1.detail-title",
         "sapo": "h2.detail-sapo",
         "body": "div.detail-cmain div.detail-content[data-role=content]",
-        "author": "div.author-info a.name",
+        # The closing byline names every author ("NHẬT XUÂN - NGHI VŨ"); the header shows the first.
+        "author": ["div.detail-author-bot", "div.author-info a.name"],
         "date": "div.detail-time [data-role=publishdate]",
         "section": "div.detail-cate a",
         "tags": "div.detail-tab a.item",
