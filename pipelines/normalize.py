@@ -29,9 +29,11 @@ def normalize_text(text: str | None) -> str:
         return ""
     if "&" in text and ENTITY.search(text):
         text = html.unescape(html.unescape(text))
-    text = SPACES.sub(" ", text.replace("\t", " ").replace("\n", " ").replace("\r", " "))
-    text = INVISIBLE.sub("", text)
-    return unicodedata.normalize("NFC", SPACES.sub(" ", text)).strip()
+    # str.split() splits on exactly what SPACES matches (Unicode whitespace), several times faster.
+    text = " ".join(text.split())
+    if INVISIBLE.search(text):
+        text = " ".join(INVISIBLE.sub("", text).split())
+    return unicodedata.normalize("NFC", text)
 
 
 def _clean_list(values: list[str]) -> list[str]:
