@@ -31,7 +31,8 @@ def test_real_page_of_an_outlet_without_a_spider(nld_record: dict) -> None:
     r = nld_record
     assert schema_errors(r) == []
     assert r["outlet"] == "nld.com.vn"
-    assert r["title"] == "Những sai sót hộ kinh doanh thường gặp khi thực hiện quy định thuế mới"
+    # The headline as printed; the page's JSON-LD and og:title say "… quy định thuế mới".
+    assert r["title"] == "Những sai sót hộ kinh doanh thường gặp khi thực hiện quy định mới về thuế"
     assert r["published_at"] == "2026-03-07T08:06:00+07:00"
     assert r["authors"] == ["Minh Chiến"]
     assert r["section"] == ["Kinh tế"]
