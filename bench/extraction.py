@@ -1,0 +1,310 @@
+"""Extraction: this project's article path against trafilatura and a bare lxml parse, page by page.
+
+For every real article page in ../shared/corpus (the pages bench/expected.json
+describes) and every fixture page with its ``.expected.json``, three things are
+timed on the same bytes, in turn, in this one process:
+
+* ours: ``HtmlResponse`` → ``ArticlePage.draft()`` → every item pipeline →
+  ``record_line`` (the JSONL line), as a crawl runs them;
+* trafilatura: ``bare_extraction(..., with_metadata=True)``, asked for the
+  time of day too so that its dates can agree to the minute;
+* lxml: ``lxml.html.fromstring`` of the bytes, the floor no extractor beats.
+
+Each figure is the median of ``--runs`` runs.  Then both tools' records are
+compared with the expected ones: title, published_at to the minute, authors,
+body token F1.  ``--profile`` profiles our path with pyinstrument instead.
+
+    python bench/extraction.py [--runs 21] [--quick] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import re
+import sys
+import time
+import unicodedata
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from common import BENCH, CORPUS, FIXTURES, Targets, header, median, table
+
+VN = timezone(timedelta(hours=7))
+# htmldate gives the time of day only when the output format asks for it.
+TRAFILATURA_DATES = {"original_date": True, "extensive_search": True, "outputformat": "%Y-%m-%d %H:%M"}
+TARGET_VS_TRAFILATURA = 4.0
+TARGET_VS_PARSE = 2.5
+
+
+@dataclass
+class Page:
+    name: str
+    path: Path
+    url: str
+    expected: dict[str, Any]
+    body: bytes = b""
+    times: dict[str, list[float]] = field(default_factory=lambda: {"ours": [], "trafilatura": [], "lxml": []})
+
+
+def pages() -> list[Page]:
+    found = []
+    expected = json.loads((BENCH / "expected.json").read_text(encoding="utf-8"))["pages"]
+    if not CORPUS.exists():
+        print(f"note: {CORPUS} is not here; only the fixture pages are measured", file=sys.stderr)
+    for name, record in expected.items():
+        path = CORPUS / name
+        if path.exists():
+            found.append(Page(name, path, record["url"], record))
+    for path in sorted(FIXTURES.glob("*/*.html")):
+        expected_path = path.with_suffix(".expected.json")
+        if expected_path.exists():
+            record = json.loads(expected_path.read_text(encoding="utf-8"))
+            found.append(Page(f"fixture {path.parent.name}/{path.stem}", path, record["url"], record))
+    for page in found:
+        page.body = page.path.read_bytes()
+    return found
+
+
+# -- the three sides ------------------------------------------------------------------
+
+
+class Ours:
+    """The crawl's article path, from the response's bytes to the exported line."""
+
+    def __init__(self) -> None:
+        from scrapy.http import HtmlResponse
+        from scrapy.utils.project import get_project_settings
+
+        from crawler.extraction import ArticlePage
+        from crawler.offline import OfflineExtractor
+        from pipelines.export import record_line
+
+        self.HtmlResponse, self.ArticlePage, self.record_line = HtmlResponse, ArticlePage, record_line
+        self.offline = OfflineExtractor(get_project_settings())
+        self.dedupe = [s for s in self.offline.pipelines.steps if hasattr(s, "seen_urls")]
+
+    def prepare(self, page: Page) -> Callable[[], dict[str, Any]]:
+        spider = self.offline.spider_for(page.url)  # once per outlet in a crawl: not timed
+
+        def run() -> dict[str, Any]:
+            response = self.HtmlResponse(url=page.url, body=page.body)
+            draft = self.ArticlePage.from_response(response, spider).draft()
+            record = self.offline.pipelines.run(draft, spider)
+            self.record_line(record)
+            return record
+
+        return run
+
+    def forget(self) -> None:
+        """The same page again is not a duplicate: each run starts a new crawl's dedupe."""
+        for step in self.dedupe:
+            step.seen_urls.clear()
+            step.seen_content.clear()
+
+
+def trafilatura_run(page: Page) -> Callable[[], Any]:
+    import trafilatura
+
+    def run() -> Any:
+        return trafilatura.bare_extraction(
+            page.body, url=page.url, with_metadata=True, date_extraction_params=dict(TRAFILATURA_DATES)
+        )
+
+    return run
+
+
+def lxml_run(page: Page) -> Callable[[], Any]:
+    from lxml import html
+
+    return lambda: html.fromstring(page.body)
+
+
+# -- agreement ------------------------------------------------------------------------
+
+TOKEN = re.compile(r"\w+")
+
+
+def norm(text: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+def token_f1(got: str | None, want: str | None) -> float:
+    a = Counter(TOKEN.findall(norm(got).casefold()))
+    b = Counter(TOKEN.findall(norm(want).casefold()))
+    common = sum((a & b).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(a.values()), common / sum(b.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def minute(value: str | None) -> datetime | None:
+    """A date string as an aware datetime to the minute (Vietnam time when it names no zone)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace(" ", "T"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=VN)
+    return parsed.replace(second=0, microsecond=0)
+
+
+def same_authors(got: list[str], want: list[str]) -> bool:
+    return sorted(norm(a).casefold() for a in got) == sorted(norm(a).casefold() for a in want)
+
+
+def agreement(record: dict[str, Any], expected: dict[str, Any]) -> dict[str, float]:
+    got_date, want_date = minute(record.get("published_at")), minute(expected.get("published_at"))
+    return {
+        "title": float(norm(record.get("title")) == norm(expected.get("title"))),
+        "published_at": float(got_date is not None and got_date == want_date),
+        "published day": float(
+            got_date is not None and want_date is not None and got_date.date() == want_date.date()
+        ),
+        "authors": float(same_authors(record.get("authors") or [], expected.get("authors") or [])),
+        "body F1": token_f1(record.get("body"), expected.get("body")),
+    }
+
+
+def trafilatura_record(doc: Any) -> dict[str, Any]:
+    if doc is None:
+        return {}
+    authors = [a.strip() for a in re.split(r"[;,]", doc.author or "") if a.strip()]
+    return {"title": doc.title, "published_at": doc.date, "authors": authors, "body": doc.text}
+
+
+# -- the run --------------------------------------------------------------------------
+
+
+def measure(
+    all_pages: list[Page], runs: int
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    ours = Ours()
+    sides = {
+        page.name: {"ours": ours.prepare(page), "trafilatura": trafilatura_run(page), "lxml": lxml_run(page)}
+        for page in all_pages
+    }
+    # One untimed run each: imports, caches and lazy loading are start-up, not per-page cost.
+    results: dict[str, dict[str, Any]] = {}
+    for page in all_pages:
+        ours.forget()
+        results[page.name] = {side: run() for side, run in sides[page.name].items()}
+    order = ["ours", "trafilatura", "lxml"]
+    for n in range(runs):
+        for page in all_pages:
+            # Rotate which side goes first, so that none always runs on a warm (or cold) cache.
+            for side in order[n % 3 :] + order[: n % 3]:
+                ours.forget()
+                gc.collect()
+                start = time.perf_counter()
+                sides[page.name][side]()
+                page.times[side].append(time.perf_counter() - start)
+    agree = {
+        page.name: {
+            "ours": agreement(results[page.name]["ours"], page.expected),
+            "trafilatura": agreement(trafilatura_record(results[page.name]["trafilatura"]), page.expected),
+        }
+        for page in all_pages
+    }
+    return {p.name: {side: median(ts) for side, ts in p.times.items()} for p in all_pages}, agree
+
+
+def profile(all_pages: list[Page], seconds: float) -> None:
+    from pyinstrument import Profiler
+
+    ours = Ours()
+    runs = [ours.prepare(page) for page in all_pages]
+    for run in runs:
+        ours.forget()
+        run()
+    profiler = Profiler(interval=0.0002)
+    profiler.start()
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        for run in runs:
+            ours.forget()
+            run()
+    profiler.stop()
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=21, help="timed runs per page and side (median taken)")
+    parser.add_argument("--quick", action="store_true", help="5 runs")
+    parser.add_argument(
+        "--profile",
+        type=float,
+        nargs="?",
+        const=10.0,
+        metavar="SECONDS",
+        help="profile our path with pyinstrument instead of comparing",
+    )
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    all_pages = pages()
+    if args.profile:
+        profile(all_pages, args.profile)
+        return 0
+    runs = 5 if args.quick else args.runs
+    header(f"Extraction: {len(all_pages)} article pages, median of {runs} runs")
+    times, agree = measure(all_pages, runs)
+
+    def row(name: str, group: list[Page]) -> tuple[object, ...]:
+        t = {side: sum(times[p.name][side] for p in group) for side in ("ours", "trafilatura", "lxml")}
+        kb = sum(len(p.body) for p in group) // 1024
+        return (name, kb, t["ours"] * 1e3, t["trafilatura"] * 1e3, t["lxml"] * 1e3,
+                t["trafilatura"] / t["ours"], t["ours"] / t["lxml"])  # fmt: skip
+
+    rows = [row(page.name, [page]) for page in all_pages]
+    real = [p for p in all_pages if not p.name.startswith("fixture")]
+    if real:
+        rows.append(row(f"real pages ({len(real)})", real))
+        rows.append(row(f"fixtures ({len(all_pages) - len(real)})", [p for p in all_pages if p not in real]))
+    rows.append(row("all pages", all_pages))
+    total = {side: sum(t[side] for t in times.values()) for side in ("ours", "trafilatura", "lxml")}
+    table(
+        ["page", "KB", "ours ms", "trafilatura ms", "lxml parse ms", "speed vs trafilatura", "ours / parse"],
+        rows,
+    )
+    pps = {side: len(all_pages) / total[side] for side in total}
+    print(
+        f"pages per second: ours {pps['ours']:.0f}, trafilatura {pps['trafilatura']:.0f}, "
+        f"bare lxml parse {pps['lxml']:.0f}"
+    )
+    print()
+
+    fields = ["title", "published_at", "published day", "authors", "body F1"]
+    agree_rows = []
+    for page in all_pages:
+        a = agree[page.name]
+        agree_rows.append((page.name, *(f"{a['ours'][f]:.3g} / {a['trafilatura'][f]:.3g}" for f in fields)))
+    mean = {
+        tool: {f: sum(agree[p.name][tool][f] for p in all_pages) / len(all_pages) for f in fields}
+        for tool in ("ours", "trafilatura")
+    }
+    agree_rows.append(("mean", *(f"{mean['ours'][f]:.3g} / {mean['trafilatura'][f]:.3g}" for f in fields)))
+    print("Agreement with the expected records (ours / trafilatura; 1 = agrees, body: token F1):")
+    table(["page", *fields], agree_rows)
+
+    targets = Targets()
+    speedup = total["trafilatura"] / total["ours"]
+    targets.check(
+        "extraction ≥ 4× trafilatura's pages/s", speedup >= TARGET_VS_TRAFILATURA, f"{speedup:.1f}×"
+    )
+    vs_parse = total["ours"] / total["lxml"]
+    targets.check("extraction ≤ 2.5× the bare lxml parse", vs_parse <= TARGET_VS_PARSE, f"{vs_parse:.2f}×")
+    return targets.report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
