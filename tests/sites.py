@@ -170,3 +170,16 @@ def build_vtv_archive(server: MirrorServer, count: int, *, in_feed: int = 20) ->
     for i, url in enumerate(urls):
         server.add(url, vtv_article(i, url))
     return urls
+
+
+def serve_quiet_discovery(server: MirrorServer, spidercls: type, empty_listing: str | None = None) -> None:
+    """Every feed, sitemap and section page *spidercls* starts from, there and empty, as on a quiet day.
+
+    A test then adds the few it fills; the health check sees no failed request but its own.
+    """
+    for url in spidercls.feeds:
+        server.add(url, rss([]), "application/rss+xml")
+    for url in spidercls.sitemaps:
+        server.add(url, sitemap([]), "application/xml")
+    for url in spidercls.listings:
+        server.add(url, empty_listing if empty_listing is not None else listing([], None))

@@ -17,7 +17,7 @@ from crawler.schema import schema_errors
 from crawler.spiders.baoquocte import BaoquocteSpider
 from tests.conftest import FIXTURES, crawl_mirror
 from tests.mirror import MirrorServer, Page
-from tests.sites import rss
+from tests.sites import rss, serve_quiet_discovery
 
 FIXTURE = (FIXTURES / "baoquocte" / "article.html").read_text(encoding="utf-8")
 URL = "https://baoquocte.vn/tong-bi-thu-to-lam-tiep-bi-thu-quang-tay-trung-quoc-tran-cuong-304517.html"
@@ -128,10 +128,7 @@ NOT_ARTICLE = "<html><head><title>Multimedia</title></head><body><p>Ảnh</p></b
 
 def build_site(server: MirrorServer) -> list[str]:
     """A baoquocte.vn with its feed, a two-page section, a 404 and a non-article; the URLs to export."""
-    for url in BaoquocteSpider.feeds:  # the other feeds and sections are there, quiet
-        server.add(url, rss([]), "application/rss+xml")
-    for url in BaoquocteSpider.listings:
-        server.add(url, section_page([], None))
+    serve_quiet_discovery(server, BaoquocteSpider, section_page([], None))
     feed_articles = [article_url(n) for n in (1, 2, 3)]
     missing, not_article = article_url(8), article_url(9)
     listed = [article_url(20), article_url(21)]

@@ -24,7 +24,7 @@ from crawler.spiders.vietnamplus import VietnamplusSpider, recent_months
 from pipelines.dates import VN_TZ, parse_datetime
 from tests.conftest import FIXTURES, crawl_mirror
 from tests.mirror import MirrorServer, Page
-from tests.sites import listing, rss, sitemap
+from tests.sites import rss, serve_quiet_discovery
 
 
 @dataclass(frozen=True)
@@ -109,12 +109,7 @@ def build_mirror(server: MirrorServer, outlet: Outlet) -> None:
     quiet day: only the 404 fails.
     """
     spidercls = SPIDERS[outlet.spider]
-    for url in spidercls.feeds:
-        server.add(url, rss([]), "application/rss+xml")
-    for url in spidercls.sitemaps:
-        server.add(url, sitemap([]), "application/xml")
-    for url in spidercls.listings:
-        server.add(url, listing([], None))
+    serve_quiet_discovery(server, spidercls)
     entries = [
         (outlet.title, outlet.url),
         (outlet.copy_title, outlet.copy_url),

@@ -16,6 +16,7 @@ from crawler.schema import schema_errors
 from crawler.spiders.nguoilambao import NguoilambaoSpider
 from tests.conftest import FIXTURES, crawl_mirror
 from tests.mirror import MirrorServer, Page
+from tests.sites import serve_quiet_discovery
 
 FIXTURE = (FIXTURES / "nguoilambao" / "article.html").read_text(encoding="utf-8")
 URL = "https://nguoilambao.vn/public/tong-bi-thu-nguyen-phu-trong-tiep-truong-ban-lien-lac-doi-ngoai-trung-uong-dang-cong-san-trung-quoc"
@@ -113,8 +114,7 @@ NOT_ARTICLE = "<html><head><title>Người Làm Báo</title></head><body><p>Tran
 
 def build_site(server: MirrorServer) -> list[str]:
     """nguoilambao.vn with a two-page section holding both URL forms, a 404 and a non-article."""
-    for url in NguoilambaoSpider.listings:  # the other sections are there, quiet
-        server.add(url, section_page([], None))
+    serve_quiet_discovery(server, NguoilambaoSpider, section_page([], None))
     public = "https://nguoilambao.vn/public/bao-chi-voi-cong-cuoc-chuyen-doi-so"
     first_page = [article_url(1), public, article_url(2), article_url(8), article_url(9)]
     second_page = [article_url(3)]

@@ -15,7 +15,7 @@ from crawler.schema import schema_errors
 from crawler.spiders.vnexpress import VnexpressSpider
 from tests.conftest import CORPUS, FIXTURES, crawl_mirror, make_spider, shared_file
 from tests.mirror import MirrorServer, Page
-from tests.sites import rss
+from tests.sites import rss, serve_quiet_discovery
 
 REAL_URL = "https://vnexpress.net/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html"
 CAPTIONS = [
@@ -177,10 +177,7 @@ NOT_ARTICLE = (
 
 def build_site(server: MirrorServer) -> list[str]:
     """A vnexpress.net with a feed, a two-page section, a 404 and a non-article; the URLs to export."""
-    for url in VnexpressSpider.feeds:  # the other feeds and sections are there, quiet
-        server.add(url, rss([]), "application/rss+xml")
-    for url in VnexpressSpider.listings:
-        server.add(url, section_page([], None))
+    serve_quiet_discovery(server, VnexpressSpider, section_page([], None))
     feed_articles = [article_url(n) for n in (1, 2, 3)]
     missing, not_article = article_url(8), article_url(9)
     listed = [article_url(20), article_url(21)]
