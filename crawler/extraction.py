@@ -546,7 +546,12 @@ def _drop(element: Any) -> None:
 
 
 def block_texts(root: Any) -> list[str]:
-    """The text of a body, one entry per paragraph-like block, in reading order."""
+    """The text of a body, one entry per paragraph-like block, in reading order.
+
+    A leaf block (a paragraph, a heading, a list item holding no other block) is one
+    entry; a container's loose text between its blocks, and text split by ``<br>``,
+    make entries of their own.
+    """
     out: list[str] = []
     buffer: list[str] = []
 
@@ -556,37 +561,31 @@ def block_texts(root: Any) -> list[str]:
             out.append(text)
         buffer.clear()
 
+    def walk_children(el: Any) -> None:
+        if el.text:
+            buffer.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                buffer.append(child.tail)
+
     def walk(el: Any) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = el.tag if isinstance(el.tag, str) else ""  # comments and processing instructions: ""
         if tag == "br":
             flush()
         elif tag in LEAF_BLOCKS and not any(
-            isinstance(c.tag, str) and c.tag in BLOCK_TAGS and c.tag not in ("li",)
-            for c in el.iterdescendants()
+            isinstance(c.tag, str) and c.tag in BLOCK_TAGS and c.tag != "li" for c in el.iterdescendants()
         ):
             flush()
             buffer.append(el.text_content())
             flush()
         elif tag in BLOCK_TAGS:
             flush()
-            if el.text:
-                buffer.append(el.text)
-            for child in el:
-                walk(child)
-                if child.tail:
-                    buffer.append(child.tail)
+            walk_children(el)
             flush()
-            return
         elif tag:
             buffer.append(el.text_content())
-        if tag in BLOCK_TAGS or tag == "br":
-            return
 
-    if root.text:
-        buffer.append(root.text)
-    for child in root:
-        walk(child)
-        if child.tail:
-            buffer.append(child.tail)
+    walk_children(root)
     flush()
     return out
