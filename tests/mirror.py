@@ -36,7 +36,11 @@ class MirrorServer:
                 host, _, rest = self.path.lstrip("/").partition("/")
                 key = f"{host}/{rest}"
                 server.hits.append(key)
-                page = server.pages.get(key) or Page(b"<html><body>Not found</body></html>", status=404)
+                self.send_page(
+                    server.pages.get(key) or Page(b"<html><body>Not found</body></html>", status=404)
+                )
+
+            def send_page(self, page: Page) -> None:
                 self.send_response(page.status)
                 self.send_header("Content-Type", page.content_type)
                 self.send_header("Content-Length", str(len(page.body)))

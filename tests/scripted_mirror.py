@@ -55,13 +55,7 @@ class ScriptedMirror(MirrorServer):
                     super().do_GET()
                     return
                 mirror.hits.append(key)
-                self.send_response(page.status)
-                self.send_header("Content-Type", page.content_type)
-                self.send_header("Content-Length", str(len(page.body)))
-                for name, value in page.headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(page.body)
+                self.send_page(page)
 
         self.httpd.RequestHandlerClass = Handler
 

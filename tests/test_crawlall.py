@@ -8,7 +8,7 @@ from pathlib import Path
 from scrapy.utils.project import get_project_settings
 
 from crawler.commands.crawlall import outlet_spiders
-from tests.conftest import read_jsonl, run_scrapy
+from tests.conftest import MIRROR_SPEED, read_jsonl, run_scrapy
 from tests.mirror import MirrorServer
 from tests.sites import build_vtv_archive
 
@@ -19,12 +19,7 @@ def crawlall(server: MirrorServer, data: Path, *args: str) -> tuple[int, str, st
         *args,
         "-s",
         f"VNNEWS_MIRROR={server.url}",
-        "-s",
-        "AUTOTHROTTLE_ENABLED=False",
-        "-s",
-        "DOWNLOAD_DELAY=0",
-        "-s",
-        "RETRY_TIMES=0",
+        *MIRROR_SPEED,
         env={"VNNEWS_DATA_DIR": str(data)},
         timeout=300,
     )
