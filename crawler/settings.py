@@ -82,7 +82,6 @@ ITEM_PIPELINES = {
     "pipelines.dedupe.DedupePipeline": 600,
     "pipelines.state.DateRangePipeline": 650,
     "pipelines.state.StatePipeline": 700,
-    "spidermon.contrib.scrapy.pipelines.ItemValidationPipeline": 800,
 }
 
 # Only what is new: the state store (crawler/state.py) of what earlier crawls exported.  A crawl
@@ -97,12 +96,10 @@ VNNEWS_STATE_TIMEOUT = 30.0  # seconds a write waits for another crawl's (SQLite
 SCHEDULER = "crawler.jobdir.ResumableScheduler"
 VNNEWS_JOBS_DIR = os.environ.get("VNNEWS_JOBS_DIR") or None
 
-# Health checks (crawler/monitors.py) and record validation, by spidermon.
+# Health checks (crawler/monitors.py), by spidermon.  Records are validated by pipelines/validate.py.
 SPIDERMON_ENABLED = True
 EXTENSIONS = {"spidermon.contrib.scrapy.extensions.Spidermon": 500}
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.OutletHealth"]
-SPIDERMON_VALIDATION_SCHEMAS = ["crawler.monitors.RECORD_SCHEMA"]  # crawler/article.schema.json
-SPIDERMON_VALIDATION_DROP_ITEMS_WITH_ERRORS = True
 VNNEWS_HEALTH_MIN_RECORDS = 1
 VNNEWS_HEALTH_MIN_SAMPLE = 10
 VNNEWS_HEALTH_PUBLISHED_AT = 0.95

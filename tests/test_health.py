@@ -86,9 +86,9 @@ def test_thresholds_are_settings_an_outlet_can_change(tmp_path: Path) -> None:
         )
     assert code == 0, log[-3000:]
     assert failures(log) == []
-    # spidermon validated every record against the JSON Schema.
-    assert "'spidermon/validation/items': 12" in log
-    assert "spidermon/validation/items/errors" not in log
+    # Every record was validated against the JSON Schema.
+    assert "'vnnews/records/valid': 12" in log
+    assert "vnnews/dropped/invalid_record" not in log
 
 
 # -- the checks themselves, on a crawl's stats -------------------------------------------------------
@@ -143,3 +143,14 @@ def test_only_refusals_and_failures_count_as_download_errors() -> None:
     assert health(**stats).problems() == [
         "downloads: 9 of 40 requests failed (6 HTTP 503, 2 HTTP 429, 1 TimeoutError; at most 20% may)"
     ]
+
+
+def test_a_single_record_failing_the_schema_fails_the_crawl() -> None:
+    stats = {
+        "vnnews/seen/records": 30,
+        "vnnews/articles/parsed": 31,
+        "vnnews/dropped/invalid_record": 1,
+        "vnnews/invalid/published_at": 1,
+    }
+    covered = {f"vnnews/seen/with_{k}": 30 for k in ("published_at", "long_body", "authors")}
+    assert health(**stats, **covered).problems() == ["schema: 1 records failed validation (published_at)"]

@@ -9,7 +9,7 @@ import pytest
 from scrapy.exceptions import DropItem
 
 from crawler.items import RECORD_FIELDS, SCHEMA_VERSION, ArticleDraft, AuthorCandidate, DateCandidate, Image
-from crawler.schema import schema_errors
+from crawler.schema import compiled_check, record_validator, schema_errors
 from pipelines.base import OfflineStats
 from pipelines.dedupe import DedupePipeline
 from pipelines.export import record_line
@@ -83,6 +83,39 @@ def test_a_sound_draft_becomes_a_record_in_schema_order() -> None:
     assert record["canonical_url"] == record["url"]  # no canonical link: the URL stands for it
     assert record["word_count"] == len(" ".join(BODY).split())
     assert record["crawled_at"].endswith("+00:00")
+
+
+BREAKS = [
+    {"title": " Tiêu đề"},
+    {"title": ""},
+    {"id": "zz"},
+    {"url": "ftp://vtv.vn/a"},
+    {"outlet": "VTV"},
+    {"sapo": ""},
+    {"authors": [""]},
+    {"authors": "Giáp Công"},
+    {"images": [{"url": 3}]},
+    {"published_at": "2026-06-25"},
+    {"published_at": "25/06/2026 16:19"},
+    {"schema_version": 1},
+    {"revision": 0},
+    {"word_count": -1},
+    {"extra": 1},
+]
+
+
+@pytest.mark.parametrize("change", [{}, {"sapo": None, "published_at": None}, *BREAKS], ids=str)
+def test_the_compiled_check_agrees_with_jsonschema(change: dict[str, object]) -> None:
+    """Records are checked by the compiled schema; jsonschema, the reference, must say the same."""
+    record = {**build_record(draft(published_at="2026-06-28T09:15:00+07:00")), **change}
+    reference = not list(record_validator().iter_errors(record))
+    try:
+        compiled_check()(record)
+        compiled = True
+    except ValueError:
+        compiled = False
+    assert compiled == reference == (change in ({}, {"sapo": None, "published_at": None}))
+    assert (schema_errors(record) == []) == reference
 
 
 def test_the_id_is_stable_and_the_content_hash_follows_the_body() -> None:

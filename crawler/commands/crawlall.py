@@ -50,8 +50,6 @@ def crawl_summary(name: str, crawler: Crawler, feeds: list[str]) -> dict[str, An
         return {k[len(prefix) :]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
     dropped = counts("vnnews/dropped/")
-    if stats.get("spidermon/validation/items/dropped"):
-        dropped["schema"] = int(stats["spidermon/validation/items/dropped"])
     errors = counts("vnnews/errors/")
     problems = crawl_problems(crawler)
     return {
