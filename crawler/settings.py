@@ -24,6 +24,10 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # Keep it above 0: Scrapy 2.19 on asyncio holds an outlet to CONCURRENT_REQUESTS_PER_DOMAIN only
 # when there is a delay (with 0 it starts every queued request of the outlet at once).
 DOWNLOAD_DELAY = 0.25
+# Scrapy works through a response's output with this many asyncio tasks, started for every
+# response; an article yields one record, a listing a few dozen requests, all handled synchronously.
+# The default, 100, costs more than the parse of a small page.
+CONCURRENT_ITEMS = 8
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
