@@ -4,22 +4,28 @@ Each step is an ordinary Scrapy item pipeline.  Its work lives in
 ``process(draft, spider)``, which takes the spider as an argument so that the
 same step runs in a crawl (spider from the crawler) and offline, in
 ``scrapy extract``, ``scrapy import-dump`` and the tests (spider made by hand).
+
+The steps marked ``cleans_drafts`` (normalize → validate) need nothing but the
+draft and the spider's class attributes.  With parse workers
+(``crawler/parsing.py``) they run there, and the crawl's process receives the
+finished record, which those steps pass on untouched.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 from scrapy.utils.misc import load_object
 
+from crawler.items import ArticleDraft
+
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
-
-    from crawler.items import ArticleDraft
 
 
 class OfflineStats:
@@ -38,8 +44,19 @@ class OfflineStats:
         self.values[key] = value
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """What a parse worker yields for a draft one of its cleaning steps dropped (already counted
+    there): the crawl's first pipeline raises the DropItem, so that Scrapy logs and counts it."""
+
+    message: str
+
+
 class ArticlePipeline:
-    """Base of the cleaning steps: ``process`` does the work, on drafts only."""
+    """Base of the cleaning steps: ``process`` does the work."""
+
+    # Works on drafts alone (and the spider's class attributes): may run in a parse worker.
+    cleans_drafts = True
 
     def __init__(self, stats: Any = None, settings: BaseSettings | None = None) -> None:
         self.stats = stats if stats is not None else OfflineStats()
@@ -54,6 +71,10 @@ class ArticlePipeline:
 
     def process_item(self, item: Any) -> Any:
         assert self.crawler is not None
+        if isinstance(item, Dropped):
+            raise DropItem(item.message)
+        if self.cleans_drafts and not isinstance(item, ArticleDraft):
+            return item  # a record a parse worker finished
         return self.process(item, self.crawler.spider)
 
     def process(self, item: Any, spider: Spider | None) -> Any:

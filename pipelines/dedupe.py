@@ -18,6 +18,8 @@ def _digest(text: str) -> bytes:
 
 
 class DedupePipeline(ArticlePipeline):
+    cleans_drafts = False  # it remembers the crawl's records: it runs in the crawl's process
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.seen_urls: set[bytes] = set()

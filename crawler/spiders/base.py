@@ -24,13 +24,16 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
-from crawler.extraction import ArticlePage, NotAnArticle, canonicalize_url
+from crawler.extraction import NotAnArticle, canonicalize_url
+from crawler.parsing import ArticleReader
 from crawler.state import VN_TZ, parse_lastmod, store_for
 from pipelines.dates import date_from_url, parse_datetime
 
@@ -113,6 +116,15 @@ class NewsSpider(scrapy.Spider):
             re.compile(self.dated_sitemap_pattern) if self.dated_sitemap_pattern else None
         )
         self.date_range = DateRange.from_args(kwargs.get("since"), kwargs.get("until"))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # Article pages are read here or by parse workers (crawler/parsing.py).
+        spider.reader = ArticleReader(crawler)
+        crawler.signals.connect(spider.reader.open, signal=signals.spider_opened)
+        crawler.signals.connect(spider.reader.close, signal=signals.spider_closed)
+        return spider
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -319,22 +331,18 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles ------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterable[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
             self.skip(response.url, "not_html", response.headers.get("Content-Type", b"").decode())
             return
         try:
-            draft = ArticlePage.from_response(response, self).draft()
+            item = await self.reader.read(response, self)
         except NotAnArticle as exc:
             self.skip(response.url, exc.reason, str(exc))
             return
-        stats = self.crawler.stats
-        stats.inc_value("vnnews/articles/parsed")
-        for field, origin in draft.field_origins.items():
-            stats.inc_value(f"vnnews/field/{field}/{origin}")
-        yield draft
+        yield item
 
-    def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
+    def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
         return self.parse_article(response)
 
     def skip(self, url: str, reason: str, detail: str = "") -> None:

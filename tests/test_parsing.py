@@ -1,0 +1,85 @@
+"""Article pages read in parse workers give exactly what the crawl's own process gives."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy.crawler import Crawler
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
+
+from crawler.parsing import Cleaning, parse_processes
+from crawler.spiders.vtv import VtvSpider
+from tests.conftest import crawl_mirror
+from tests.mirror import MirrorServer
+from tests.sites import build_vtv_site, rss, vtv_article, vtv_article_url
+
+STAT = re.compile(r"'(vnnews/[^']+)': (\d+)")
+
+
+def thin(n: int) -> str:
+    """An article whose body is a single short paragraph: dropped as short_body."""
+    return re.sub(
+        r"(<div class=\"detail-cmain\">).*?(<footer>)",
+        r"\1<p>Chỉ một câu.</p></div>\2",
+        vtv_article(n),
+        flags=re.S,
+    )
+
+
+def crawl(tmp_path: Path, processes: int) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    out = tmp_path / f"vtv-{processes}.jsonl"
+    with MirrorServer() as server:
+        build_vtv_site(server)
+        server.add(vtv_article_url(40), thin(40))
+        server.add("https://vtv.vn/rss/the-gioi.rss", rss([vtv_article_url(40)]), "application/rss+xml")
+        result, records = crawl_mirror("vtv", server.url, out, "-s", f"VNNEWS_PARSE_PROCESSES={processes}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    stats = {
+        key: int(value) for key, value in STAT.findall(result.stderr.rsplit("Dumping Scrapy stats", 1)[-1])
+    }
+    return sorted(({**r, "crawled_at": None} for r in records), key=lambda r: r["url"]), stats
+
+
+def test_records_and_stats_are_the_same_with_and_without_parse_workers(tmp_path: Path) -> None:
+    here, here_stats = crawl(tmp_path, 0)
+    workers, worker_stats = crawl(tmp_path, 2)
+    assert here_stats["vnnews/parse_workers"] == 0
+    assert worker_stats["vnnews/parse_workers"] == 2
+    assert len(here) == 8
+    assert workers == here
+    # Counted in the workers, added to the crawl's stats: which layer answered each field, the
+    # boilerplate removed, the drop (logged by Scrapy as any other) and the page that was no article.
+    assert here_stats["vnnews/dropped/short_body"] == 1
+    assert here_stats["vnnews/skipped/not_article"] == 1
+    assert {k: v for k, v in worker_stats.items() if k != "vnnews/parse_workers"} == {
+        k: v for k, v in here_stats.items() if k != "vnnews/parse_workers"
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "cores", "expected"), [("0", 8, 0), ("3", 1, 3), (None, 1, 0), (None, 2, 1), (None, 16, 4)]
+)
+def test_how_many_workers(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, cores: int, expected: int
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    assert parse_processes(Settings({"VNNEWS_PARSE_PROCESSES": value})) == expected
+
+
+def test_workers_run_the_cleaning_steps_up_to_the_first_that_needs_the_crawl() -> None:
+    settings = get_project_settings()
+    settings.set("VNNEWS_MIN_BODY_CHARS", 150)
+    cleaning = Cleaning.for_crawler(Crawler(VtvSpider, settings))
+    assert [path.rsplit(".", 1)[1] for path in cleaning.steps] == [
+        "NormalizePipeline",
+        "BoilerplatePipeline",
+        "DatesPipeline",
+        "BylinePipeline",
+        "ValidatePipeline",
+    ]
+    assert cleaning.spider == "crawler.spiders.vtv.VtvSpider"
+    assert cleaning.settings["VNNEWS_MIN_BODY_CHARS"] == 150
