@@ -12,6 +12,7 @@ robots.txt complete the site.  ``bench/server.py`` serves the directory.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -280,7 +281,8 @@ class Crawl:
     elapsed: float  # Scrapy's elapsed_time_seconds: spider opened to closed
     responses: int
     items: int
-    peak_rss_mb: float
+    peak_rss_mb: float  # the crawl process's own
+    peak_tree_rss_mb: float  # the crawl process and its parse workers together (sampled)
     server_cpu: float
     rss_samples: list[tuple[float, float]]  # (seconds since start, RSS MB)
     stderr_tail: str
@@ -288,6 +290,17 @@ class Crawl:
     @property
     def pages_per_second(self) -> float:
         return self.responses / self.elapsed if self.elapsed else 0.0
+
+
+def children_rss_mb(pid: int) -> float:
+    """The RSS of *pid*'s child processes (the parse workers and the process that starts them), MB."""
+    total = 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            with contextlib.suppress(OSError):
+                rss = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{child}/status").read_text())
+                total += int(rss.group(1)) / 1024 if rss else 0.0
+    return total
 
 
 def run_crawl(
@@ -308,7 +321,7 @@ def run_crawl(
     start = time.perf_counter()
     with log.open("w") as err:
         process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err, env=env)
-        samples = []
+        samples, tree_samples = [], []
         status_path = Path(f"/proc/{process.pid}/status")
         while True:
             # wait4 rather than poll(): it also gives the child's peak RSS.
@@ -319,6 +332,7 @@ def run_crawl(
             rss = re.search(r"VmRSS:\s+(\d+)", status_path.read_text())
             if rss:
                 samples.append((time.perf_counter() - start, int(rss.group(1)) / 1024))
+                tree_samples.append(samples[-1][1] + children_rss_mb(process.pid))
             time.sleep(sample_every)
     wall = time.perf_counter() - start
     server_cpu = mirror.cpu_seconds() - server_before
@@ -332,6 +346,7 @@ def run_crawl(
         responses=int(stats.get("downloader/response_count", 0)),
         items=int(stats.get("item_scraped_count", 0)),
         peak_rss_mb=usage.ru_maxrss / 1024,
+        peak_tree_rss_mb=max([usage.ru_maxrss / 1024, *tree_samples]),
         server_cpu=server_cpu,
         rss_samples=samples,
         stderr_tail=text[-3000:],

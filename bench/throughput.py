@@ -122,10 +122,21 @@ def main() -> int:
                 pps[side],
                 median(100 * c.server_cpu / c.elapsed for c in crawls if c.elapsed),
                 median(c.peak_rss_mb for c in crawls),
+                median(c.peak_tree_rss_mb for c in crawls),
             )
         )
     table(
-        ["crawl", "responses", "records", "crawl s", "process s", "pages/s", "server CPU %", "peak RSS MB"],
+        [
+            "crawl",
+            "responses",
+            "records",
+            "crawl s",
+            "process s",
+            "pages/s",
+            "server CPU %",
+            "peak RSS MB",
+            "with workers MB",
+        ],
         rows,
     )
     share = pps["vtv"] / pps["bare"]

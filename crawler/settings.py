@@ -91,6 +91,8 @@ ITEM_PIPELINES = {
 # Only what is new: the state store (crawler/state.py) of what earlier crawls exported.  A crawl
 # that overwrites its output (-O) is a snapshot and leaves the store alone.
 VNNEWS_STATE_ENABLED = True
+# Seconds between commits: the export files fsynced, then the store told of the lines they hold.
+VNNEWS_COMMIT_INTERVAL = 0.5
 # The SQLite file; unset: <VNNEWS_DATA_DIR>/state/state.sqlite3.
 VNNEWS_STATE_PATH = os.environ.get("VNNEWS_STATE_PATH") or None
 VNNEWS_STATE_TIMEOUT = 30.0  # seconds a write waits for another crawl's (SQLite busy_timeout)
@@ -124,13 +126,14 @@ FEED_EXPORTERS = {
 }
 FEED_EXPORT_FIELDS = list(RECORD_FIELDS)
 FEED_STORE_EMPTY = True
-# Local files: a partial last line (a killed crawl) is cut before appending; lines are fsynced.
+# Local files: a partial last line (a killed crawl) is cut before appending; each line is flushed,
+# the file fsynced before the state store notes its lines (every VNNEWS_COMMIT_INTERVAL seconds) and at
+# the end.
 FEED_STORAGES = {
     "": "pipelines.export.DurableFileFeedStorage",
     "file": "pipelines.export.DurableFileFeedStorage",
 }
 FEED_URI_PARAMS = "pipelines.export.job_uri_params"
-VNNEWS_EXPORT_FSYNC = True
 
 if os.environ.get("VNNEWS_LOG_LEVEL"):
     LOG_LEVEL = os.environ["VNNEWS_LOG_LEVEL"]

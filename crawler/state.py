@@ -140,17 +140,21 @@ class StateStore:
 
     def record(self, outlet: str, canonical_url: str, content_hash: str, revision: int, seen_at: str) -> None:
         """Note that *revision* of an article was exported (an older revision never replaces a newer)."""
+        self.record_many([(outlet, canonical_url, content_hash, revision, seen_at)])
+
+    def record_many(self, rows: list[tuple[str, str, str, int, str]]) -> None:
+        """``record`` for each (outlet, canonical_url, content_hash, revision, seen_at): one transaction."""
         with self._write() as db:
-            db.execute(
+            db.executemany(
                 """
                 INSERT INTO articles (canonical_url, outlet, content_hash, revision, first_seen, last_seen)
-                VALUES (?, ?, ?, ?, ?, ?)
+                VALUES (?2, ?1, ?3, ?4, ?5, ?5)
                 ON CONFLICT (canonical_url) DO UPDATE SET
                     outlet = excluded.outlet, content_hash = excluded.content_hash,
                     revision = excluded.revision, last_seen = excluded.last_seen
                 WHERE excluded.revision >= articles.revision
                 """,
-                (canonical_url, outlet, content_hash, revision, seen_at, seen_at),
+                rows,
             )
 
     def touch(self, canonical_url: str, seen_at: str) -> None:

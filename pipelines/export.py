@@ -6,10 +6,11 @@ the options: UTF-8 text (never ``\\uXXXX`` escapes), keys in schema order, one
 record a line.
 
 It also makes the file survive a crawl being killed (SIGKILL, the machine going
-down): each line is written whole, flushed and fsynced before the crawl counts
-the record as exported (the state store notes it only afterwards, on
-``item_scraped``), and a file opened for appending -- the same file a resumed
-``JOBDIR`` crawl goes on writing -- is first cut back to its last complete line.
+down): each line is written whole and flushed at once (a killed process loses
+none), the file is fsynced before the state store notes its lines (in the state
+pipeline's commits, ``pipelines/state.py``) and when it is closed, and a file
+opened for appending -- the same file a resumed ``JOBDIR`` crawl goes on
+writing -- is first cut back to its last complete line.
 So a reader never meets a truncated line for long, and the next run repairs the
 one a kill can leave.  The alternative, writing under a temporary name and
 renaming when done, would hide a killed crawl's records from readers and from
@@ -124,29 +125,25 @@ class DurableFileFeedStorage(FileFeedStorage):
             self.crawler.signals.send_catch_log(signal=feed_file_opened, path=str(path), spider=spider)
         return file
 
+    def store(self, file: IO[bytes]) -> None:
+        file.flush()
+        with contextlib.suppress(OSError, ValueError):
+            os.fsync(file.fileno())
+        super().store(file)
+
 
 class ArticleJsonLinesExporter(JsonLinesItemExporter):
     """JSON lines that stay readable Vietnamese, whatever FEED_EXPORT_ENCODING says.
 
-    Each line is flushed and (with ``VNNEWS_EXPORT_FSYNC``, the default) fsynced
-    as soon as it is written: a record is on disk before the state store says
-    it was exported.
+    Each line is flushed as soon as it is written: a killed crawl loses none.
     """
 
-    def __init__(self, file: Any, *, fsync: bool = True, **kwargs: Any) -> None:
+    def __init__(self, file: Any, **kwargs: Any) -> None:
         kwargs["ensure_ascii"] = False
         kwargs["encoding"] = "utf-8"
         kwargs.setdefault("fields_to_export", list(RECORD_FIELDS))
         super().__init__(file, **kwargs)
-        self.fsync = fsync
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, file: Any, **kwargs: Any) -> ArticleJsonLinesExporter:
-        return cls(file, fsync=crawler.settings.getbool("VNNEWS_EXPORT_FSYNC", True), **kwargs)
 
     def export_item(self, item: Any) -> None:
         super().export_item(item)
         self.file.flush()
-        if self.fsync and hasattr(self.file, "fileno"):
-            with contextlib.suppress(OSError, ValueError):  # stdout, a pipe: nothing to sync
-                os.fsync(self.file.fileno())
