@@ -2,7 +2,7 @@
 
 For every real article page in ../shared/corpus (the pages bench/expected.json
 describes) and every fixture page with its ``.expected.json``, three things are
-timed on the same bytes, in turn, in this one process:
+timed on the same bytes in this one process:
 
 * ours: ``HtmlResponse`` → ``ArticlePage.draft()`` → every item pipeline →
   ``record_line`` (the JSONL line), as a crawl runs them;
@@ -10,11 +10,17 @@ timed on the same bytes, in turn, in this one process:
   time of day too so that its dates can agree to the minute;
 * lxml: ``lxml.html.fromstring`` of the bytes, the floor no extractor beats.
 
-Each figure is the median of ``--runs`` runs.  Then both tools' records are
-compared with the expected ones: title, published_at to the minute, authors,
-body token F1.  ``--profile`` profiles our path with pyinstrument instead.
+In each run every side reads all the pages, one after another, as a crawl
+does (garbage collection on, as in a crawl; a full collection before each
+side's turn); the sides take turns going first.  ``--cold`` times each page
+alone instead, right after a full collection, the three sides in turn on each
+page: caches are then cold, which costs a long Python path such as ours more
+than a parse in C.  Each figure is the median of ``--runs`` runs.  Then both
+tools' records are compared with the expected ones: title, published_at to the
+minute, authors, body token F1.  ``--profile`` profiles our path with
+pyinstrument instead.
 
-    python bench/extraction.py [--runs 21] [--quick] [--profile]
+    python bench/extraction.py [--runs 21] [--quick] [--cold] [--profile]
 """
 
 from __future__ import annotations
@@ -186,7 +192,7 @@ def trafilatura_record(doc: Any) -> dict[str, Any]:
 
 
 def measure(
-    all_pages: list[Page], runs: int
+    all_pages: list[Page], runs: int, cold: bool = False
 ) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
     ours = Ours()
     sides = {
@@ -200,11 +206,21 @@ def measure(
         results[page.name] = {side: run() for side, run in sides[page.name].items()}
     order = ["ours", "trafilatura", "lxml"]
     for n in range(runs):
-        for page in all_pages:
-            # Rotate which side goes first, so that none always runs on a warm (or cold) cache.
-            for side in order[n % 3 :] + order[: n % 3]:
+        # Rotate which side goes first, so that none always runs on a warm (or cold) cache.
+        rotated = order[n % 3 :] + order[: n % 3]
+        if cold:
+            for page in all_pages:
+                for side in rotated:
+                    ours.forget()
+                    gc.collect()
+                    start = time.perf_counter()
+                    sides[page.name][side]()
+                    page.times[side].append(time.perf_counter() - start)
+            continue
+        for side in rotated:
+            gc.collect()
+            for page in all_pages:
                 ours.forget()
-                gc.collect()
                 start = time.perf_counter()
                 sides[page.name][side]()
                 page.times[side].append(time.perf_counter() - start)
@@ -242,6 +258,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=21, help="timed runs per page and side (median taken)")
     parser.add_argument("--quick", action="store_true", help="5 runs")
     parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="time each page alone, right after a full garbage collection (caches cold), the sides in turn",
+    )
+    parser.add_argument(
         "--profile",
         type=float,
         nargs="?",
@@ -256,8 +277,9 @@ def main() -> int:
         profile(all_pages, args.profile)
         return 0
     runs = 5 if args.quick else args.runs
-    header(f"Extraction: {len(all_pages)} article pages, median of {runs} runs")
-    times, agree = measure(all_pages, runs)
+    how = "each page alone after a full garbage collection" if args.cold else "page after page, as a crawl"
+    header(f"Extraction: {len(all_pages)} article pages, median of {runs} runs, {how}")
+    times, agree = measure(all_pages, runs, cold=args.cold)
 
     def row(name: str, group: list[Page]) -> tuple[object, ...]:
         t = {side: sum(times[p.name][side] for p in group) for side in ("ours", "trafilatura", "lxml")}
