@@ -22,11 +22,13 @@ import copy
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import GenericTranslator, HTMLTranslator
 from scrapy.http import HtmlResponse
 
 from crawler.items import ArticleDraft, AuthorCandidate, DateCandidate, Image
@@ -120,6 +122,19 @@ NEAR_TITLE_TEXTS = 12
 DATE_LINE_MAX_CHARS = 80
 PROSE_TEXT_CHARS = 150
 WS = re.compile(r"\s+")
+# XPaths compiled once: the text nodes of an element (a script's content), an element's text,
+# the fallbacks' paragraphs and headings, and what follows the title.
+_TEXT_NODES = etree.XPath("text()", smart_strings=False)
+_STRING = etree.XPath("string()", smart_strings=False)
+_BODY_PARAGRAPHS = etree.XPath("//body//p")
+_BODY_HEADINGS = etree.XPath("//body//h1")
+_NEAR_TITLE = etree.XPath(
+    "following::*[text()[normalize-space()]]"
+    "[not(ancestor-or-self::script or ancestor-or-self::style)]"
+    f"[position() <= {NEAR_TITLE_TEXTS}]"
+)
+# parsel's CSS translations, for HTML and for XML (XHTML) pages.
+_CSS_TRANSLATORS = {"html": HTMLTranslator(), "xml": GenericTranslator()}
 
 
 class NotAnArticle(Exception):
@@ -164,8 +179,8 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _json_ld_objects(sel: Selector) -> Iterator[dict[str, Any]]:
-    for raw in sel.xpath('//script[@type="application/ld+json"]/text()').getall():
+def _json_ld_objects(texts: Iterable[str]) -> Iterator[dict[str, Any]]:
+    for raw in texts:
         try:
             data = json.loads(raw, strict=False)
         except ValueError:
@@ -179,6 +194,19 @@ def _json_ld_objects(sel: Selector) -> Iterator[dict[str, Any]]:
                 if "@graph" in obj:
                     stack.extend(reversed(_listify(obj["@graph"])))
                 yield obj
+
+
+@lru_cache(maxsize=1024)
+def _css(css: str, page_type: str = "html") -> etree.XPath:
+    """*css* as parsel reads it on a page of *page_type*, translated and compiled once: on a small
+    page parsel's per-call work and its Selector wrapping cost more than the search itself."""
+    translator = _CSS_TRANSLATORS["xml" if page_type == "xml" else "html"]
+    return etree.XPath(translator.css_to_xpath(css), smart_strings=False)
+
+
+def _text(element: Any) -> str:
+    """An element's text (XPath's string()), whitespace collapsed."""
+    return clean_text(_STRING(element))
 
 
 def _listify(value: Any) -> list[Any]:
@@ -211,8 +239,10 @@ class ArticlePage:
         self.selectors: dict[str, Any] = dict(getattr(profile, "selectors", None) or {})
         self.outlet = getattr(profile, "outlet", None) or outlet_of(url)
         self.generic: set[str] = set()
-        self._selected: dict[str, list[Selector]] = {}
-        self.json_ld = list(_json_ld_objects(selector))
+        # The fields' elements are lxml's own: the page's Selector is only the parsed tree.
+        self.root = selector.root
+        self._selected: dict[str, list[Any]] = {}
+        self._read_tags()
         self.article_ld = next((o for o in self.json_ld if _types(o) & ARTICLE_TYPES), None)
 
     @classmethod
@@ -233,21 +263,37 @@ class ArticlePage:
                 return clean_text(value)
         return None
 
-    @cached_property
-    def _metas(self) -> dict[str, str]:
-        """The first content of each meta property, name or itemprop: one pass over the page
-        instead of one XPath search of the whole tree per name asked."""
-        found: dict[str, str] = {}
-        for el in self.sel.root.getroottree().iter("meta"):
-            content = el.get("content")
-            if content is not None:
-                for attr in ("property", "name", "itemprop"):
-                    key = el.get(attr)
-                    if key is not None:
-                        found.setdefault(key, content)
-        return found
+    def _read_tags(self) -> None:
+        """The metas, the canonical link and the JSON-LD, in one pass over the page: lxml's tag
+        filter walks the tree in C, about as fast as one XPath search of it, where each of these
+        took a search of its own."""
+        if self.sel.type == "json":
+            self.sel.xpath("/")  # a JSON document is no page: parsel's ValueError, as before
+        # The first content of each meta property, name or itemprop.
+        self._metas: dict[str, str] = {}
+        self._canonical_href: str | None = None
+        ld_texts: list[str] = []
+        for el in self.root.getroottree().iter("meta", "link", "script"):
+            if el.tag == "meta":
+                content = el.get("content")
+                if content is not None:
+                    for attr in ("property", "name", "itemprop"):
+                        key = el.get(attr)
+                        if key is not None:
+                            self._metas.setdefault(key, content)
+            elif el.tag == "link":
+                if self._canonical_href is None and el.get("rel") == "canonical":
+                    self._canonical_href = el.get("href")
+            elif el.get("type") == "application/ld+json":
+                ld_texts.extend(_TEXT_NODES(el))
+        self.json_ld = list(_json_ld_objects(ld_texts))
 
-    def select(self, field: str) -> list[Selector]:
+    def css(self, css: str, element: Any = None) -> list[Any]:
+        """The elements (or strings, for ``::text`` and ``::attr()``) *css* finds in *element*,
+        by default the page, as ``Selector.css`` would."""
+        return _css(css, self.sel.type)(self.root if element is None else element)
+
+    def select(self, field: str) -> list[Any]:
         """Elements for *field*: the outlet's selectors first (the first that matches), then
         the markup most Vietnamese CMSs share (``GENERIC_SELECTORS``); ``self.generic``
         notes the fields that only the shared markup answered.  Each field is searched once."""
@@ -255,21 +301,21 @@ class ArticlePage:
             self._selected[field] = self._select(field)
         return list(self._selected[field])
 
-    def _select(self, field: str) -> list[Selector]:
+    def _select(self, field: str) -> list[Any]:
         for css in _as_list(self.selectors.get(field)):
-            found = self.sel.css(css)
+            found = self.css(css)
             if found:
-                return list(found)
+                return found
         for css in GENERIC_SELECTORS.get(field, ()):
-            found = self.sel.css(css)
+            found = self.css(css)
             if found:
                 self.generic.add(field)
-                return list(found)
+                return found
         return []
 
     def select_text(self, field: str) -> str | None:
         for el in self.select(field):
-            text = clean_text(el.xpath("string()").get())
+            text = _text(el)
             if text:
                 return text
         return None
@@ -298,10 +344,7 @@ class ArticlePage:
 
     @cached_property
     def _canonical_url(self) -> str | None:
-        for value in (
-            self.sel.xpath('//link[@rel="canonical"]/@href').get(),
-            self.meta("og:url"),
-        ):
+        for value in (self._canonical_href, self.meta("og:url")):
             if value and value.strip().startswith(("http://", "https://", "/")):
                 return canonicalize_url(urljoin(self.url, value.strip()))
         return None
@@ -356,12 +399,12 @@ class ArticlePage:
             container = self._densest_container()
             if container is None:
                 return
-            body, origin = [Selector(root=container)], "fallback"
-        root = _detached_copy(body[0].root)
+            body, origin = [container], "fallback"
+        root = _detached_copy(body[0])
         # One search for all of them: elements inside one already dropped are dropped with it.
         remove = ", ".join([*GENERIC_REMOVE, *_as_list(getattr(self.profile, "remove_selectors", None))])
-        for el in Selector(root=root).css(remove):
-            _drop(el.root)
+        for el in self.css(remove, root):
+            _drop(el)
         draft.images.extend(self._take_figures(root))
         draft.paragraphs = [t for t in block_texts(root) if t]
         if draft.paragraphs:
@@ -370,36 +413,30 @@ class ArticlePage:
     def _take_figures(self, root: Any) -> list[Image]:
         """Image URLs and captions of the body's figures; the figures leave the body."""
         images = []
-        for fig in Selector(root=root).css(CAPTION_CONTAINERS):
-            img = fig.css("img")
+        for fig in self.css(CAPTION_CONTAINERS, root):
+            img = self.css("img", fig)
             src = None
             if img:
-                src = next(
-                    (
-                        img[0].attrib.get(a)
-                        for a in ("data-src", "data-original", "src")
-                        if img[0].attrib.get(a)
-                    ),
-                    None,
-                )
+                attrs = img[0].attrib
+                src = next((attrs.get(a) for a in ("data-src", "data-original", "src") if attrs.get(a)), None)
             if not src:
-                src = fig.css('meta[itemprop="url"]::attr(content)').get()
-            caption_el = fig.css(CAPTION_TEXT)
-            caption = clean_text(caption_el[0].xpath("string()").get()) if caption_el else ""
+                src = next(iter(self.css('meta[itemprop="url"]::attr(content)', fig)), None)
+            caption_el = self.css(CAPTION_TEXT, fig)
+            caption = _text(caption_el[0]) if caption_el else ""
             if not src and not caption:
                 continue
             images.append(Image(url=urljoin(self.url, src) if src else None, caption=caption or None))
-            _drop(fig.root)
+            _drop(fig)
         return images
 
     def _densest_container(self) -> Any | None:
         """The element holding most paragraph text: the body when no selector matched."""
         scores: dict[Any, float] = {}
-        for p in self.sel.xpath("//body//p"):
-            text = clean_text(p.xpath("string()").get())
+        for p in _BODY_PARAGRAPHS(self.root):
+            text = _text(p)
             if len(text) < 40:
                 continue
-            parent = p.root.getparent()
+            parent = p.getparent()
             for weight, el in ((1.0, parent), (0.5, parent.getparent() if parent is not None else None)):
                 if el is None or JUNK_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"):
                     continue
@@ -424,8 +461,8 @@ class ArticlePage:
             if value:
                 found.append(DateCandidate(value, "meta", kind))
         for el in self.select("date"):
-            attr = el.attrib.get("datetime") or el.attrib.get("content")
-            text = clean_text(el.xpath("string()").get())
+            attr = el.get("datetime") or el.get("content")
+            text = _text(el)
             for value in (attr, text):
                 if value:
                     found.append(DateCandidate(value, "page", "published"))
@@ -438,24 +475,19 @@ class ArticlePage:
 
     def _date_near_title(self) -> str | None:
         """The first short line holding a full date among the elements that follow the title (h1)."""
-        heading = self.select("title") or self.sel.xpath("//body//h1")
+        heading = self.select("title") or _BODY_HEADINGS(self.root)
         if not heading:
             return None
-        elements = heading[0].xpath(
-            "following::*[text()[normalize-space()]]"
-            "[not(ancestor-or-self::script or ancestor-or-self::style)]"
-            f"[position() <= {NEAR_TITLE_TEXTS}]"
-        )
-        title_root = heading[0].root
+        title_root = heading[0]
         long_texts = 0
-        for el in elements:
-            text = clean_text(el.xpath("string()").get())
+        for el in _NEAR_TITLE(title_root):
+            text = _text(el)
             if len(text) >= PROSE_TEXT_CHARS:
                 long_texts += 1
                 if long_texts == 2:
                     break
             lines = [text]
-            parent = el.root.getparent()
+            parent = el.getparent()
             if parent is not None and title_root not in parent.iter():
                 # The parent's text first: "<div><span>26/04/2023</span> <span>14:28</span></div>".
                 lines.insert(0, clean_text(parent.text_content()))
@@ -467,12 +499,12 @@ class ArticlePage:
     def _read_authors(self, draft: ArticleDraft) -> None:
         date_css = ", ".join(_as_list(self.selectors.get("date"))) or None
         for el in self.select("author"):
-            el_root = _detached_copy(el.root)
+            el_root = _detached_copy(el)
             if date_css:
-                for d in Selector(root=el_root).css(date_css):
-                    _drop(d.root)
+                for d in self.css(date_css, el_root):
+                    _drop(d)
             # The old vtv layout prints "PV ...-<span class=time>...</span>": drop the separator too.
-            text = clean_text(Selector(root=el_root).xpath("string()").get()).strip(" -–|,")
+            text = _text(el_root).strip(" -–|,")
             if text:
                 draft.authors_raw.append(AuthorCandidate(text, "page"))
         value = self.meta("article:author", "author", "dc.creator")
@@ -494,13 +526,13 @@ class ArticlePage:
         if crumbs:
             draft.section, draft.field_origins["section"] = crumbs, "json-ld"
         else:
-            crumbs = [clean_text(e.xpath("string()").get()) for e in self.select("section")]
+            crumbs = [_text(e) for e in self.select("section")]
             crumbs = _unique(c for c in crumbs if c and c.lower() != "trang chủ")
             if crumbs:
                 draft.section, draft.field_origins["section"] = crumbs, "selector"
             elif self.meta("article:section"):
                 draft.section, draft.field_origins["section"] = [self.meta("article:section") or ""], "meta"
-        draft.tags = _unique(clean_text(e.xpath("string()").get()) for e in self.select("tags"))
+        draft.tags = _unique(_text(e) for e in self.select("tags"))
         keywords = self.meta("keywords", "news_keywords") or ""
         draft.keywords = _unique(k.strip() for k in keywords.split(","))
 
@@ -510,7 +542,11 @@ class ArticlePage:
             draft.images.insert(0, Image(url=urljoin(self.url, lead), caption=None))
 
     def _language(self) -> str | None:
-        lang = self.sel.xpath("/html/@lang").get() or self.meta("Language", "og:locale", "inLanguage")
+        document = self.root.getroottree().getroot()
+        # /html/@lang, read without an XPath search.
+        lang = (document.get("lang") if document.tag == "html" else None) or self.meta(
+            "Language", "og:locale", "inLanguage"
+        )
         if lang and lang.strip():
             return lang.strip().lower().replace("_", "-").split("-")[0]
         # The page does not say: the outlet's own language, when its spider knows it.
@@ -556,6 +592,8 @@ def block_texts(root: Any) -> list[str]:
     buffer: list[str] = []
 
     def flush() -> None:
+        if not buffer:
+            return
         text = clean_text("".join(buffer))
         if text:
             out.append(text)

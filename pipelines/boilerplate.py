@@ -251,26 +251,21 @@ def _has_credit(text: str) -> bool:
     return bool(CAPTION_CREDIT.search(text))
 
 
-def _is_caption(text: str) -> bool:
-    return len(text) <= CAPTION_MAX_CHARS and _has_credit(text) and bool(CAPTION_CREDIT.sub("", text).strip())
+def _caption_core(uncredited: str) -> str:
+    """A short paragraph, less its photo credit, compared loosely (see _is_caption_pair)."""
+    return _key(uncredited).rstrip(" -–—_")
 
 
-def _caption_core(text: str) -> str:
-    return _key(CAPTION_CREDIT.sub("", text)).rstrip(" -–—_")
-
-
-def _is_caption_pair(first: str, second: str) -> bool:
+def _is_caption_pair(first: str, second: str, core_first: str | None, core_second: str | None) -> bool:
     """An image's alt text and its caption printed one after the other.
 
     The two differ only by a photo credit and final punctuation, or one is the
     other plus a short tail that starts with punctuation ("…Trần Cương" /
     "…Trần Cương, chiều 18/2.").  A paragraph that merely starts like the line
     before it ("Hạn chế xuất khẩu" / "Hạn chế xuất khẩu là …") is not a pair.
+    The cores are the two lines' ``_caption_core``, None for a line longer than a caption.
     """
-    if first == second or len(first) > CAPTION_MAX_CHARS or len(second) > CAPTION_MAX_CHARS:
-        return False
-    core_first, core_second = _caption_core(first), _caption_core(second)
-    if not core_first or not core_second:
+    if first == second or not core_first or not core_second:
         return False
     if core_first == core_second:
         return True
@@ -301,10 +296,15 @@ def _strip_markup(paragraphs: Sequence[str], body: CleanedBody) -> list[str]:
         if MD_LINK_LINE.match(text) or URL_LINE.match(text):
             body.removed.append(("md-link", text))
             continue
-        text = MD_INLINE_LINK.sub(r"\1", MD_INLINE_IMAGE.sub("", text))
+        # Each substitution scans the whole line: the plain-text tests first skip those that cannot apply.
+        if "](" in text:
+            text = MD_INLINE_LINK.sub(r"\1", MD_INLINE_IMAGE.sub("", text))
         text = MD_HEADING.sub("", text.replace("**", "")).strip()
-        text = MD_ITALIC.sub(r"\2", text)
-        text = " ".join(MD_ESCAPE.sub(r"\1", text).split())
+        if text.startswith(("*", "_")):
+            text = MD_ITALIC.sub(r"\2", text)
+        if "\\" in text:
+            text = MD_ESCAPE.sub(r"\1", text)
+        text = " ".join(text.split())
         if text:
             kept.append(text)
     return kept
@@ -393,7 +393,9 @@ def _cut_after_end_mark(paragraphs: list[str], body: CleanedBody) -> list[str]:
     right after the mark ("Như Tâm") stays, last, for the byline step.
     """
     for index, text in enumerate(paragraphs):
-        mark = END_MARK.search(text)
+        # The mark ends the text (or its last line): a slash among the last three characters is
+        # a cheap test that skips the regex's scan of every other paragraph.
+        mark = END_MARK.search(text) if "/" in text[-3:] else None
         if mark is None:
             continue
         body.removed.append(("end-mark", mark.group(0).strip()))
@@ -439,22 +441,28 @@ def _take_captions(paragraphs: list[str], body: CleanedBody) -> list[str]:
     Of a pair the longer line is kept as the caption: it is the fuller text,
     credit included ("… với Việt Nam - Ảnh: TTXVN" over "… với Việt Nam.").
     """
+    # Each short paragraph without its credit, worked out once: the pair test sees every paragraph
+    # twice, and the credit search is the costly part.  A longer paragraph is never a caption (None).
+    uncredited = [CAPTION_CREDIT.sub("", t) if len(t) <= CAPTION_MAX_CHARS else None for t in paragraphs]
+    cores = [_caption_core(u) if u is not None else None for u in uncredited]
     kept = []
     index = 0
     while index < len(paragraphs):
-        text = paragraphs[index]
-        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
-        if following is not None and _is_caption_pair(text, following):
+        text, bare = paragraphs[index], uncredited[index]
+        after = index + 1
+        following = paragraphs[after] if after < len(paragraphs) else None
+        if following is not None and _is_caption_pair(text, following, cores[index], cores[after]):
             caption, alt = (text, following) if len(text) >= len(following) else (following, text)
             body.captions.append(_clean_caption(caption))
             body.removed.append(("caption", caption))
             body.removed.append(("caption-alt", alt))
             index += 2
             continue
-        if _is_caption(text):
+        # A credit match is never empty: the text changed exactly when it ends in a credit.
+        if bare is not None and bare != text and bare.strip():
             body.captions.append(_clean_caption(text))
             body.removed.append(("caption", text))
-        elif len(text) <= CAPTION_MAX_CHARS and not CAPTION_CREDIT.sub("", text).strip():
+        elif bare is not None and not bare.strip():
             body.removed.append(("credit", text))  # a credit on its own line ("Ảnh: TTXVN")
         else:
             kept.append(text)

@@ -228,11 +228,17 @@ class _Reading:
         return bool(self.authors or self.sources or self.staff or self.empty or self.role)
 
 
+# The ASCII bytes _fold drops: all but letters, digits and "+".
+_NOT_FOLDED = bytes(c for c in range(128) if not (chr(c).isalnum() or chr(c) == "+"))
+
+
 def _fold(text: str) -> str:
     """Lowercase ASCII letters and digits only: "Báo điện tử VTV" → "baodientuvtv"."""
     text = text.casefold().replace("đ", "d")
     decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if c.isascii() and (c.isalnum() or c == "+"))
+    # Accents and other non-ASCII characters dropped by the encoding, the rest by one translate:
+    # a Python loop over each character costs several times more (this runs ~150 times a page).
+    return decomposed.encode("ascii", "ignore").translate(None, _NOT_FOLDED).decode("ascii")
 
 
 def _fold_host(text: str) -> str:
