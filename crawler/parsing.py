@@ -106,16 +106,26 @@ class Outcome:
 _prepared: dict[str, tuple[Any, list[ArticlePipeline], OfflineStats]] = {}
 
 
-def clean_page(
-    cleaning: Cleaning, response_class: type, url: str, status: int, encoding: str, body: bytes
-) -> Outcome:
-    """A worker's task: one article response, read and cleaned."""
+def prepare(cleaning: Cleaning) -> tuple[Any, list[ArticlePipeline], OfflineStats]:
+    """The spider and the cleaning steps for *cleaning*, made once per worker."""
     if cleaning.key not in _prepared:
         stats = OfflineStats()
         settings = Settings(cleaning.settings)
         steps = [load_object(path)(stats, settings) for path in cleaning.steps]
         _prepared[cleaning.key] = (load_object(cleaning.spider)(), steps, stats)
-    spider, steps, stats = _prepared[cleaning.key]
+    return _prepared[cleaning.key]
+
+
+def warm(cleaning: Cleaning) -> None:
+    """A worker's first task: be ready for *cleaning* (imports, spider and steps made)."""
+    prepare(cleaning)
+
+
+def clean_page(
+    cleaning: Cleaning, response_class: type, url: str, status: int, encoding: str, body: bytes
+) -> Outcome:
+    """A worker's task: one article response, read and cleaned."""
+    spider, steps, stats = prepare(cleaning)
     stats.values.clear()
     response = response_class(url=url, status=status, body=body, encoding=encoding)
     try:
@@ -180,6 +190,12 @@ class ArticleReader:
 
     def open(self) -> None:
         self.crawler.stats.set_value("vnnews/parse_workers", self.processes)
+        if self.cleaning is not None:
+            # Start the workers now, while discovery runs: each imports the extraction and the
+            # cleaning steps before the first article arrives.
+            self.pool = ParsePool.acquire(self.processes)
+            for _ in range(self.processes):
+                self.pool.executor.submit(warm, self.cleaning)
 
     async def read(self, response: TextResponse, spider: Any) -> Any:
         """The item for *response*; raises NotAnArticle."""

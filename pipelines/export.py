@@ -145,5 +145,10 @@ class ArticleJsonLinesExporter(JsonLinesItemExporter):
         super().__init__(file, **kwargs)
 
     def export_item(self, item: Any) -> None:
-        super().export_item(item)
+        if isinstance(item, dict) and "content_hash" in item:
+            # A record: its line as record_line makes it, without Scrapy's per-field serialisation
+            # (records hold only JSON types already).
+            self.file.write(record_line(item).encode("utf-8") + b"\n")
+        else:
+            super().export_item(item)
         self.file.flush()
