@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sqlite3
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from crawler.spiders.base import DateRange, months
 from crawler.spiders.vtv import VtvSpider
 from crawler.state import StateStore, parse_lastmod
+from pipelines.base import OfflineStats
 from pipelines.export import repair_jsonl
+from pipelines.state import StatePipeline
 from tests.conftest import MIRROR_SPEED, read_jsonl, run_scrapy
 from tests.mirror import MirrorServer
 from tests.sites import (
@@ -63,6 +67,34 @@ def _write_rows(path: str, outlet: str, count: int) -> None:
     for i in range(count):
         store.record(outlet, f"https://{outlet}/{i}.htm", f"{i:064x}", 1, "2026-06-28T03:00:00+00:00")
     store.close()
+
+
+def test_a_commit_syncs_the_export_before_the_store_records_its_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows wait for the commit, and the commit fsyncs the export file first: after a power cut the
+    store never claims a line the file lost."""
+    export = tmp_path / "vtv.jsonl"
+    export.write_text('{"a": 1}\n', encoding="utf-8")
+    pipeline = StatePipeline(SimpleNamespace(stats=OfflineStats()))  # type: ignore[arg-type]
+    pipeline.store = StateStore(tmp_path / "state.sqlite3")
+    pipeline.outlet = "vtv.vn"
+    pipeline.feed_file_opened(str(export), spider=None)  # type: ignore[arg-type]
+    events: list[str] = []
+    real_fsync, real_record_many = os.fsync, pipeline.store.record_many
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd)))
+    monkeypatch.setattr(
+        pipeline.store, "record_many", lambda rows: (events.append("rows"), real_record_many(rows))
+    )
+    record = {"canonical_url": "https://vtv.vn/a.htm", "content_hash": "ab" * 32, "revision": 1}
+    pipeline.item_scraped({**record, "crawled_at": "2026-11-22T00:00:00+00:00"}, None, None)  # type: ignore[arg-type]
+    assert pipeline.store.get("https://vtv.vn/a.htm") is None  # not before the commit
+    pipeline.commit()
+    assert events == ["fsync", "rows"]
+    assert pipeline.store.get("https://vtv.vn/a.htm").revision == 1  # type: ignore[union-attr]
+    pipeline.commit()  # nothing pending: no fsync, no write
+    assert events == ["fsync", "rows"]
+    pipeline.store.close()
 
 
 def test_two_crawls_write_the_store_at_once(tmp_path: Path) -> None:
