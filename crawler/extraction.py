@@ -18,6 +18,7 @@ record instead of emptying it:
 from __future__ import annotations
 
 import codecs
+import contextlib
 import copy
 import json
 import re
@@ -561,12 +562,38 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(seen)
 
 
+# A <meta> charset further down than the 4 KB Scrapy reads (tuoitre.vn's follows 18 KB of <head>).
+META_CHARSET = re.compile(rb"""<meta\b[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+META_CHARSET_SPAN = 65536
+
+
+def page_encoding(response: Any) -> str:
+    """The response's encoding as Scrapy finds it, but without its costly guess.
+
+    Scrapy takes it from the response (an encoding given, a BOM, the Content-Type
+    header) or from a <meta> in the first 4 KB of the body; failing those it
+    decodes the whole body, twice, to guess.  A <meta> in the first 64 KB is read
+    before that guess.
+    """
+    declared = getattr(response, "_declared_encoding", lambda: None)()
+    if declared:
+        return declared
+    found = META_CHARSET.search(response.body[:META_CHARSET_SPAN])
+    if found:
+        with contextlib.suppress(LookupError):
+            return codecs.lookup(found.group(1).decode("ascii")).name
+    return response.encoding
+
+
 def _page_selector(response: Any) -> Selector:
     """The page's tree, parsed once.  UTF-8 pages are parsed from their bytes: Scrapy's
     ``response.selector`` decodes the body to text, which parsel encodes back before parsing."""
-    if isinstance(response, HtmlResponse) and codecs.lookup(response.encoding).name == "utf-8":
+    if not isinstance(response, HtmlResponse):
+        return response.selector
+    encoding = page_encoding(response)
+    if codecs.lookup(encoding).name == "utf-8":
         return Selector(body=response.body, encoding="utf-8", type="html", base_url=response.url)
-    return response.selector
+    return Selector(text=response.body.decode(encoding, errors="replace"), type="html", base_url=response.url)
 
 
 def _detached_copy(element: Any) -> Any:

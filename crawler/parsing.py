@@ -33,7 +33,7 @@ from scrapy.settings import BaseSettings, Settings
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import load_object
 
-from crawler.extraction import ArticlePage, NotAnArticle
+from crawler.extraction import ArticlePage, NotAnArticle, page_encoding
 from pipelines.base import ArticlePipeline, Dropped, OfflineStats
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ class ArticleReader:
         return outcome.value
 
     async def _in_worker(self, response: TextResponse) -> Outcome:
-        page = (type(response), response.url, response.status, response.encoding, response.body)
+        page = (type(response), response.url, response.status, page_encoding(response), response.body)
         for attempt in (1, 2):
             if self.pool is None:
                 self.pool = ParsePool.acquire(self.processes)

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from scrapy.crawler import Crawler
+from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
+from crawler.extraction import ArticlePage, page_encoding
 from crawler.parsing import Cleaning, parse_processes
 from crawler.spiders.vtv import VtvSpider
 from tests.conftest import crawl_mirror
@@ -83,3 +85,18 @@ def test_workers_run_the_cleaning_steps_up_to_the_first_that_needs_the_crawl() -
     ]
     assert cleaning.spider == "crawler.spiders.vtv.VtvSpider"
     assert cleaning.settings["VNNEWS_MIN_BODY_CHARS"] == 150
+
+
+def test_a_charset_declared_late_in_the_head_is_read_without_guessing() -> None:
+    """Scrapy reads a <meta> charset only in the first 4 KB, and otherwise guesses by decoding the page;
+    tuoitre.vn declares it after 18 KB of <head>."""
+    head = "<head>" + '<link rel="dns-prefetch" href="https://cdn.example.vn">' * 400
+    html = f'<html>{head}<meta http-equiv="Content-Type" content="text/html;charset=windows-1258"></head>'
+    body = (html + "<body><h1>Báo Đà</h1></body></html>").encode("cp1258")
+    response = HtmlResponse(url="https://nguoilambao.vn/a.html", body=body)
+    assert page_encoding(response) == "cp1258"
+    page = ArticlePage.from_response(response)
+    assert page.sel.css("h1::text").get() == "Báo Đà"
+    # What the response itself says still comes first.
+    declared = HtmlResponse(url=response.url, body=body, headers={"Content-Type": "text/html; charset=utf-8"})
+    assert page_encoding(declared) == "utf-8"
