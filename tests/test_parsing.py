@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
 import re
+import signal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -13,9 +18,10 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from crawler.extraction import ArticlePage, page_encoding
-from crawler.parsing import Cleaning, parse_processes
+from crawler.parsing import ArticleReader, Cleaning, parse_processes
 from crawler.spiders.vtv import VtvSpider
-from tests.conftest import crawl_mirror
+from pipelines.base import OfflineStats
+from tests.conftest import FIXTURES, crawl_mirror
 from tests.mirror import MirrorServer
 from tests.sites import build_vtv_site, rss, vtv_article, vtv_article_url
 
@@ -100,3 +106,30 @@ def test_a_charset_declared_late_in_the_head_is_read_without_guessing() -> None:
     # What the response itself says still comes first.
     declared = HtmlResponse(url=response.url, body=body, headers={"Content-Type": "text/html; charset=utf-8"})
     assert page_encoding(declared) == "utf-8"
+
+
+def test_a_worker_that_dies_is_replaced_and_its_page_read_again() -> None:
+    """A worker killed (out of memory, a crash in a C library) costs a retry, not the crawl."""
+    settings = get_project_settings()
+    settings.set("VNNEWS_PARSE_PROCESSES", 1)
+    crawler = SimpleNamespace(settings=settings, stats=OfflineStats(), spidercls=VtvSpider)
+    reader = ArticleReader(crawler)  # type: ignore[arg-type]
+    page = FIXTURES / "vtv" / "article-current.html"
+    url = json.loads(page.with_suffix(".expected.json").read_text(encoding="utf-8"))["url"]
+    response = HtmlResponse(url=url, body=page.read_bytes())
+
+    async def read_kill_read() -> tuple[Any, Any]:
+        reader.open()
+        first = await reader.read(response, None)
+        assert reader.pool is not None
+        for pid in list(reader.pool.executor._processes):
+            os.kill(pid, signal.SIGKILL)
+        return first, await reader.read(response, None)
+
+    try:
+        first, again = asyncio.run(read_kill_read())
+    finally:
+        reader.close()
+    assert first["title"] == again["title"] and first["body"] == again["body"]
+    assert crawler.stats.get_value("vnnews/errors/parse_worker_died") == 1
+    assert crawler.stats.get_value("vnnews/articles/parsed") == 2
