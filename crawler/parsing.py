@@ -23,6 +23,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -106,6 +107,12 @@ class Outcome:
 _prepared: dict[str, tuple[Any, list[ArticlePipeline], OfflineStats]] = {}
 
 
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches the workers too (one process group); the crawl's process decides what it means
+    (finish what is in flight, then stop), so a worker goes on until it is shut down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def prepare(cleaning: Cleaning) -> tuple[Any, list[ArticlePipeline], OfflineStats]:
     """The spider and the cleaning steps for *cleaning*, made once per worker."""
     if cleaning.key not in _prepared:
@@ -151,7 +158,7 @@ class ParsePool:
         # Spawned, not forked: the crawl's process runs threads and an event loop.
         context = multiprocessing.get_context("spawn")
         self.processes = processes
-        self.executor = ProcessPoolExecutor(processes, mp_context=context)
+        self.executor = ProcessPoolExecutor(processes, mp_context=context, initializer=_ignore_interrupts)
         self.users = 0
 
     @classmethod
