@@ -411,11 +411,10 @@ class ArticlePage:
         """Image URLs and captions of the body's figures; the figures leave the body."""
         images = []
         for fig in self.css(CAPTION_CONTAINERS, root):
-            img = self.css("img", fig)
+            img = next(fig.iter("img"), None)
             src = None
-            if img:
-                attrs = img[0].attrib
-                src = next((attrs.get(a) for a in ("data-src", "data-original", "src") if attrs.get(a)), None)
+            if img is not None:
+                src = next((img.get(a) for a in ("data-src", "data-original", "src") if img.get(a)), None)
             if not src:
                 src = next(iter(self.css('meta[itemprop="url"]::attr(content)', fig)), None)
             caption_el = self.css(CAPTION_TEXT, fig)

@@ -304,7 +304,8 @@ def _strip_markup(paragraphs: Sequence[str], body: CleanedBody) -> list[str]:
             text = MD_ITALIC.sub(r"\2", text)
         if "\\" in text:
             text = MD_ESCAPE.sub(r"\1", text)
-        text = " ".join(text.split())
+        if text != raw:  # a removal may leave double spaces; the paragraphs come collapsed
+            text = " ".join(text.split())
         if text:
             kept.append(text)
     return kept
