@@ -14,6 +14,7 @@ memory does not hold pages, so their size matters little; say so when quoting).
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -87,9 +88,7 @@ def main() -> int:
     finally:
         if not args.keep:
             site.remove()
-            for path in out_dir.iterdir():
-                path.unlink()
-            out_dir.rmdir()
+            shutil.rmtree(out_dir, ignore_errors=True)
 
     rows = []
     peaks = {}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import sys
 import tempfile
 import time
@@ -102,9 +103,7 @@ def main() -> int:
     finally:
         if not args.keep:
             site.remove()
-            for path in out_dir.iterdir():
-                path.unlink()
-            out_dir.rmdir()
+            shutil.rmtree(out_dir, ignore_errors=True)
 
     rows = []
     pps = {}
