@@ -180,6 +180,9 @@ _CREDIT = (
     r"|Ảnh\s+minh\s+h(?:ọa|oạ))"
 )
 CAPTION_CREDIT = re.compile(rf"(?:^|(?<=[\s.,;:)\]_|–—-]))\(?\s*{_CREDIT}\s*\)?\s*\.?$", re.IGNORECASE)
+# Every credit names one of these words: a line without any cannot end in a credit, and the
+# substring test is far cheaper than the credit pattern's search from every position.
+CREDIT_WORDS = ("ảnh", "đồ họa", "đồ hoạ", "video", "clip", "infographic")
 # "…Siêu_Ảnh: TTXVN" (a Markdown dump's separator) reads "…Siêu - Ảnh: TTXVN".
 UNDERSCORE_BEFORE_CREDIT = re.compile(r"\s*_\s*(?=\(?(?:Ảnh|Đồ họa|Đồ hoạ)\b)", re.IGNORECASE)
 
@@ -247,8 +250,24 @@ def _stop_key(text: str) -> str:
     return text.strip().lstrip("»›> ").rstrip(" :»›").casefold()
 
 
+def _may_have_credit(text: str) -> bool:
+    folded = text.casefold()
+    return any(word in folded for word in CREDIT_WORDS)
+
+
 def _has_credit(text: str) -> bool:
-    return bool(CAPTION_CREDIT.search(text))
+    return _may_have_credit(text) and bool(CAPTION_CREDIT.search(text))
+
+
+def _uncredited(text: str) -> str:
+    """*text* without the photo credit it ends in (unchanged when it has none)."""
+    return CAPTION_CREDIT.sub("", text) if _may_have_credit(text) else text
+
+
+def _same_first_letter(a: str, b: str) -> bool:
+    """False when two texts cannot have the same ``_key`` or one key start the other: their
+    first letters differ once case-folded.  A cheap test before the keys are worked out."""
+    return a[:1].casefold()[:1] == b[:1].casefold()[:1]
 
 
 def _caption_core(uncredited: str) -> str:
@@ -443,16 +462,27 @@ def _take_captions(paragraphs: list[str], body: CleanedBody) -> list[str]:
     credit included ("… với Việt Nam - Ảnh: TTXVN" over "… với Việt Nam.").
     """
     # Each short paragraph without its credit, worked out once: the pair test sees every paragraph
-    # twice, and the credit search is the costly part.  A longer paragraph is never a caption (None).
-    uncredited = [CAPTION_CREDIT.sub("", t) if len(t) <= CAPTION_MAX_CHARS else None for t in paragraphs]
-    cores = [_caption_core(u) if u is not None else None for u in uncredited]
+    # twice.  A longer paragraph is never a caption (None).
+    uncredited = [_uncredited(t) if len(t) <= CAPTION_MAX_CHARS else None for t in paragraphs]
+    cores: dict[int, str | None] = {}
+
+    def core(index: int) -> str | None:
+        if index not in cores:
+            bare = uncredited[index]
+            cores[index] = _caption_core(bare) if bare is not None else None
+        return cores[index]
+
     kept = []
     index = 0
     while index < len(paragraphs):
         text, bare = paragraphs[index], uncredited[index]
         after = index + 1
         following = paragraphs[after] if after < len(paragraphs) else None
-        if following is not None and _is_caption_pair(text, following, cores[index], cores[after]):
+        if (
+            following is not None
+            and _same_first_letter(text, following)
+            and _is_caption_pair(text, following, core(index), core(after))
+        ):
             caption, alt = (text, following) if len(text) >= len(following) else (following, text)
             body.captions.append(_clean_caption(caption))
             body.removed.append(("caption", caption))
@@ -486,7 +516,7 @@ def _drop_title_and_sapo(
     sapo_key = _key(strip_sapo_prefix(sapo, None) or "") if sapo else None
     kept = []
     for text in paragraphs:
-        if title_key and _key(text) == title_key:
+        if title_key and _same_first_letter(text, title_key) and _key(text) == title_key:
             body.removed.append(("title", text))
         elif sapo_key and len(kept) < 3 and _is_sapo(text, sapo_key):
             body.removed.append(("sapo", text))
