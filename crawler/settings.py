@@ -68,6 +68,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     # Close to the download, so that the headers it adds are the ones sent.
     "crawler.middlewares.ConditionalRequests": 950,
+    # Scrapy's, without decoding a whole article to read its head.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.HeadMetaRefreshMiddleware": 580,
 }
 # Connection failures, with no page fetched yet, after which a crawl stops (0: never).
 VNNEWS_UNREACHABLE_AFTER = 3
