@@ -155,7 +155,6 @@ NOT_NAME_WORDS = frozenset(
 )
 
 # Markdown emphasis left by dumps ("**PV**").
-MARKUP_EDGES = re.compile(r"^[\s*_]+|[\s*_]+$")
 # A date glued to the credit: "PV …-Thứ sáu, ngày 11/10/2024 20:02 GMT+7".
 TRAILING_DATE = re.compile(
     r"\s*[-–|,]?\s*(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*)?"
@@ -372,7 +371,7 @@ def _read_part(reading: _Reading, part: str, outlet: str | None) -> None:
 
 
 def _read(raw: str, outlet: str | None) -> _Reading:
-    text = MARKUP_EDGES.sub("", raw)
+    text = without_markup_edges(raw)
     undated = TRAILING_DATE.sub("", text)
     had_date = undated != text
     text = END_MARK.sub("", undated).strip()
@@ -444,6 +443,16 @@ def parse_byline(raw: str, *, outlet: str | None = None) -> Byline:
     )
 
 
+def without_markup_edges(text: str) -> str:
+    """*text* without the spaces, "*" and "_" around it (Markdown emphasis a dump left).  The same
+    as removing ``^[\\s*_]+|[\\s*_]+$``, whose ``$`` branch a regex engine tries at every position."""
+    while True:
+        stripped = text.strip().strip("*_")
+        if stripped == text:
+            return text
+        text = stripped
+
+
 def looks_like_byline(paragraph: str, *, outlet: str | None = None) -> bool:
     """True when *paragraph* is a credit line rather than prose or a subheading.
 
@@ -451,9 +460,12 @@ def looks_like_byline(paragraph: str, *, outlet: str | None = None) -> bool:
     final full stop only after a "theo …" credit), no date, and every part of it
     is a name, a placeholder ("PV", "Nhóm PV"), a role or a source.
     """
-    text = MARKUP_EDGES.sub("", paragraph)
+    # Length first: the body's last paragraph is usually long prose, and the patterns scan all of it.
+    text = without_markup_edges(paragraph)
+    if not text or len(text) > CREDITED_BYLINE_MAX_CHARS:
+        return False
     credited = bool(CREDIT_ANYWHERE.search(text))
-    if not text or len(text) > (CREDITED_BYLINE_MAX_CHARS if credited else BYLINE_MAX_CHARS):
+    if len(text) > BYLINE_MAX_CHARS and not credited:
         return False
     core = text
     if core.endswith("."):
