@@ -270,8 +270,8 @@ class ArticlePage:
     def meta(self, *names: str) -> str | None:
         for name in names:
             value = self._metas.get(name)
-            if value and clean_text(value):
-                return clean_text(value)
+            if value and (text := clean_text(value)):
+                return text
         return None
 
     def _read_tags(self) -> None:
@@ -396,9 +396,9 @@ class ArticlePage:
     def _first(self, origins: dict[str, str], field: str, *layers: tuple[str, Any]) -> str | None:
         for origin, read in layers:
             value = read()
-            if isinstance(value, str) and clean_text(value):
+            if isinstance(value, str) and (text := clean_text(value)):
                 origins[field] = origin
-                return clean_text(value)
+                return text
         return None
 
     # -- body -----------------------------------------------------------------------
@@ -513,8 +513,10 @@ class ArticlePage:
     def _read_authors(self, draft: ArticleDraft) -> None:
         date_css = ", ".join(_as_list(self.selectors.get("date"))) or None
         for el in self.select("author"):
-            el_root = _detached_copy(el)
-            if date_css:
+            el_root = el
+            if date_css and self.css(date_css, el):
+                # The date printed inside the credit goes, from a copy: the date reader still needs it.
+                el_root = _detached_copy(el)
                 for d in self.css(date_css, el_root):
                     _drop(d)
             # The old vtv layout prints "PV ...-<span class=time>...</span>": drop the separator too.

@@ -56,12 +56,16 @@ def build_record(draft: ArticleDraft, crawled_at: datetime | None = None) -> dic
 
 
 class ValidatePipeline(ArticlePipeline):
+    def __init__(self, stats: Any = None, settings: Any = None) -> None:
+        super().__init__(stats, settings)
+        self.min_body_chars = (
+            settings.getint("VNNEWS_MIN_BODY_CHARS", MIN_BODY_CHARS) if settings else MIN_BODY_CHARS
+        )
+
     def process(self, item: Any, spider: Any) -> Any:
         if not isinstance(item, ArticleDraft):
             return item
-        min_chars = (
-            self.settings.getint("VNNEWS_MIN_BODY_CHARS", MIN_BODY_CHARS) if self.settings else MIN_BODY_CHARS
-        )
+        min_chars = self.min_body_chars
         if not item.url:
             raise drop(self.stats, "missing_url", "no URL")
         if not item.title:
