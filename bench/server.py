@@ -1,6 +1,6 @@
 """Serve a generated site directory on 127.0.0.1 as VNNEWS_MIRROR expects: /<host>/<path>.
 
-Run by bench/site.py in a process of its own, so that serving never takes the
+Run by bench/sitegen.py in a process of its own, so that serving never takes the
 crawl's CPU.  Files go out with sendfile; the first line printed is the address.
 
     python bench/server.py DIRECTORY [PORT]
