@@ -1,9 +1,10 @@
+import re
 from pathlib import Path
 
 import pytest
 
 from crawler.items import ArticleDraft, AuthorCandidate
-from pipelines.bylines import Byline, BylinePipeline, looks_like_byline, parse_byline
+from pipelines.bylines import Byline, BylinePipeline, looks_like_byline, parse_byline, without_markup_edges
 
 SEEDS = Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds"
 
@@ -422,3 +423,21 @@ def test_no_seed_body_line_is_mistaken_for_a_byline() -> None:
         for line in seed_lines(prefix):
             if line not in credits:
                 assert looks_like_byline(line) is False, line
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "**Như Tâm**",
+        " _ *Bảo Chi* _ ",
+        "\u00a0*\u3000PV\n",
+        "***",
+        "",
+        "Hà Thu",
+        "*_ a _*b*",
+        "_Tin: TTXVN_.",
+    ],
+)
+def test_markup_edges_go_as_the_pattern_would_take_them(raw: str) -> None:
+    """``without_markup_edges`` replaced a ``^[\\s*_]+|[\\s*_]+$`` substitution (slow on long paragraphs)."""
+    assert without_markup_edges(raw) == re.sub(r"^[\s*_]+|[\s*_]+$", "", raw)
