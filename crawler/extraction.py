@@ -116,8 +116,8 @@ NEAR_TITLE_TEXTS = 12
 DATE_LINE_MAX_CHARS = 80
 PROSE_TEXT_CHARS = 150
 WS = re.compile(r"\s+")
-# XPaths compiled once: the text nodes of an element (a script's content), an element's text,
-# the fallbacks' paragraphs and headings, and what follows the title.
+# XPaths compiled once: the text nodes of an element (a script's content), the fallbacks'
+# paragraphs and headings, and what follows the title.
 _TEXT_NODES = etree.XPath("text()", smart_strings=False)
 _BODY_PARAGRAPHS = etree.XPath("//body//p")
 _BODY_HEADINGS = etree.XPath("//body//h1")

@@ -231,7 +231,7 @@ HEAD_BYTES = 4 * HEAD_CHARS
 # Where Scrapy keeps what it read of a response's head.  Should a release rename them, the
 # middleware falls back to Scrapy's own reading (tests/test_politeness.py then fails).
 _METAREFRESH_CACHE = getattr(response_utils, "_metaref_cache", None)
-_BASE_URL_CACHE = getattr(response_utils, "_baseurl_cache", {})
+_BASE_URL_CACHE = getattr(response_utils, "_baseurl_cache", None)
 
 
 class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
@@ -251,6 +251,7 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
         if (
             isinstance(response, HtmlResponse)
             and _METAREFRESH_CACHE is not None
+            and _BASE_URL_CACHE is not None
             and response not in _METAREFRESH_CACHE
         ):
             encoding = page_encoding(response)

@@ -154,7 +154,6 @@ NOT_NAME_WORDS = frozenset(
     {"tin", "video", "ảnh", "clip", "hết", "xem", "thêm", "đọc", "nguồn", "theo", "phần", "chương", "mục"}
 )
 
-# Markdown emphasis left by dumps ("**PV**").
 # A date glued to the credit: "PV …-Thứ sáu, ngày 11/10/2024 20:02 GMT+7".
 TRAILING_DATE = re.compile(
     r"\s*[-–|,]?\s*(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*)?"
