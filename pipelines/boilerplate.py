@@ -32,8 +32,9 @@ and date lines included), for debugging and for the per-rule stats.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from crawler.items import ArticleDraft, AuthorCandidate, DateCandidate, Image
@@ -96,8 +97,24 @@ _SHARE_TOKEN = (
     r"(?:\s*\(\d+\))?"
 )
 
+
+class WordGated:
+    """A full-match pattern tried only on lines that hold *word* (case aside).
+
+    For a rule whose words may stand anywhere in the line (``.{0,200}Ghi rõ nguồn…``): the
+    regex engine would look for them from each of the first 200 places of every paragraph.
+    """
+
+    def __init__(self, word: str, pattern: re.Pattern[str]) -> None:
+        self.word = word.casefold()
+        self.pattern = pattern
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self.pattern.fullmatch(text) if self.word in text.casefold() else None
+
+
 # Full-match line rules, tried in order on a paragraph without its leading "* " / "- " bullet.
-LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+LINE_RULES: tuple[tuple[str, re.Pattern[str] | WordGated], ...] = (
     (
         "follow",
         re.compile(
@@ -126,9 +143,14 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "copyright",
         re.compile(
-            r"(?:[®©]|\(c\)\s|Copyright\b|Bản quyền\s+(?:thuộc về|©)|Cấm sao chép\b).{0,250}"
-            r"|.{0,200}\bGhi rõ nguồn\b.{0,120}\bkhi phát hành lại\b.{0,60}",
-            re.IGNORECASE,
+            r"(?:[®©]|\(c\)\s|Copyright\b|Bản quyền\s+(?:thuộc về|©)|Cấm sao chép\b).{0,250}", re.IGNORECASE
+        ),
+    ),
+    (
+        "copyright",
+        WordGated(
+            "Ghi rõ nguồn",
+            re.compile(r".{0,200}\bGhi rõ nguồn\b.{0,120}\bkhi phát hành lại\b.{0,60}", re.IGNORECASE),
         ),
     ),
     # Short and without a clause: "Tải ứng dụng VTV Go", not "Tải ứng dụng về máy, người dùng …".
@@ -247,7 +269,30 @@ def _is_headline_like(text: str) -> bool:
 
 
 def _stop_key(text: str) -> str:
-    return text.strip().lstrip("»›> ").rstrip(" :»›").casefold()
+    return _stop_core(text).casefold()
+
+
+def _stop_core(text: str) -> str:
+    return text.strip().lstrip("»›> ").rstrip(" :»›")
+
+
+class StopHeadings:
+    """Headings that end an article ("Tin liên quan"), compared as ``_stop_key`` compares them."""
+
+    def __init__(self, headings: Iterable[str]) -> None:
+        self.keys = frozenset(_stop_key(h) for h in headings)
+        self.longest = max(map(len, self.keys), default=0)
+
+    def heads(self, text: str) -> bool:
+        core = _stop_core(text)
+        # Case folding never shortens a text: a longer line is no heading, and is not folded.
+        return len(core) <= self.longest and core.casefold() in self.keys
+
+
+def _has_credit_separator(text: str) -> bool:
+    """A "PV … - <date>" line needs its dash (or bar): without one, CREDIT_WITH_DATE, whose
+    author part grows a character at a time, need not be tried."""
+    return "-" in text or "–" in text or "|" in text
 
 
 def _may_have_credit(text: str) -> bool:
@@ -345,11 +390,11 @@ def _apply_line_rules(
     paragraphs: list[str],
     body: CleanedBody,
     extra_patterns: Sequence[re.Pattern[str]],
-    stop_keys: frozenset[str],
+    stop_headings: StopHeadings,
 ) -> list[str]:
     kept = []
     for index, text in enumerate(paragraphs):
-        if _stop_key(text) in stop_keys:
+        if stop_headings.heads(text):
             kept.append(text)  # the cut needs to see where it stands
             continue
         if index == 0 and (prefix := DUMP_DATE_PREFIX.match(text)):
@@ -369,7 +414,7 @@ def _apply_line_rules(
                 body.date_lines.append(date_line.group("date"))
                 body.removed.append(("date-line", text))
                 continue
-            if credit := CREDIT_WITH_DATE.fullmatch(text):
+            if _has_credit_separator(text) and (credit := CREDIT_WITH_DATE.fullmatch(text)):
                 body.author_lines.append(credit.group("author").strip())
                 body.date_lines.append(credit.group("date"))
                 body.removed.append(("credit-date-line", text))
@@ -378,7 +423,7 @@ def _apply_line_rules(
     return kept
 
 
-def _cut_at_stop_heading(paragraphs: list[str], body: CleanedBody, stop_keys: frozenset[str]) -> list[str]:
+def _cut_at_stop_heading(paragraphs: list[str], body: CleanedBody, stop_headings: StopHeadings) -> list[str]:
     """A stop heading ends the article, unless it heads an inline box of headlines.
 
     A box is inline among the first paragraphs, or further down when the
@@ -386,7 +431,7 @@ def _cut_at_stop_heading(paragraphs: list[str], body: CleanedBody, stop_keys: fr
     """
     index = 0
     while index < len(paragraphs):
-        if _stop_key(paragraphs[index]) not in stop_keys:
+        if not stop_headings.heads(paragraphs[index]):
             index += 1
             continue
         end = index + 1
@@ -556,6 +601,12 @@ def _rejoin_split(paragraphs: list[str], context: str) -> list[str]:
     return joined
 
 
+@lru_cache(maxsize=64)
+def _stop_headings(outlet_headings: tuple[str, ...]) -> StopHeadings:
+    """The shared stop headings and an outlet's own, worked out once per outlet."""
+    return StopHeadings([*STOP_HEADINGS, *outlet_headings])
+
+
 def clean_paragraphs(
     paragraphs: list[str],
     *,
@@ -571,10 +622,10 @@ def clean_paragraphs(
     *stop_headings* its own end-of-article headings.
     """
     body = CleanedBody(paragraphs=[])
-    stop_keys = STOP_HEADINGS | {_stop_key(h) for h in stop_headings}
+    stops = _stop_headings(tuple(stop_headings))
     kept = _strip_markup(paragraphs, body)
-    kept = _apply_line_rules(kept, body, extra_patterns, stop_keys)
-    kept = _cut_at_stop_heading(kept, body, stop_keys)
+    kept = _apply_line_rules(kept, body, extra_patterns, stops)
+    kept = _cut_at_stop_heading(kept, body, stops)
     kept = _cut_after_end_mark(kept, body)
     kept = _cut_related_run(kept, body)
     kept = _take_captions(kept, body)
