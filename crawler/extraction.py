@@ -48,15 +48,17 @@ ARTICLE_TYPES = {
 # Removed from every body before its text is read, never article text: these elements, and
 # those whose class, id or type marks them as shares, related links, comments or ads.  Written
 # as one tag walk and one XPath: as CSS ("[class*=share], [class*=social], …") each part was a
-# walk of the body of its own, most of the time spent reading a body.
+# walk of the body of its own, most of the time spent reading a body.  The XPath walks the
+# attributes and takes their owners, as _attribute_walks does for CSS: a test on every element
+# cost twice as much.
 GENERIC_REMOVE_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "svg", "template")
 GENERIC_REMOVE_MARKED = etree.XPath(
-    "descendant-or-self::*[@class][contains(@class, 'share') or contains(@class, 'social')"
-    " or contains(@class, 'related') or contains(@class, 'comment') or contains(@class, 'banner')"
-    " or contains(@class, 'adsbygoogle')]"
-    " | descendant-or-self::*[@id][contains(@id, 'banner')]"
-    " | descendant-or-self::*[@data-marked-zoneid]"
-    " | descendant-or-self::*[@type][@type = 'VideoStream' or contains(@type, 'Related')]"
+    "descendant-or-self::*/@class[contains(., 'share') or contains(., 'social')"
+    " or contains(., 'related') or contains(., 'comment') or contains(., 'banner')"
+    " or contains(., 'adsbygoogle')]/parent::*"
+    " | descendant-or-self::*/@id[contains(., 'banner')]/parent::*"
+    " | descendant-or-self::*/@data-marked-zoneid/parent::*"
+    " | descendant-or-self::*/@type[. = 'VideoStream' or contains(., 'Related')]/parent::*"
 )
 
 # Markup most Vietnamese news CMSs share (VCCorp's data-role attributes, schema.org
