@@ -29,6 +29,10 @@ def normalize_text(text: str | None) -> str:
         return ""
     if "&" in text and ENTITY.search(text):
         text = html.unescape(html.unescape(text))
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        # Already one clean line, as extraction gives most paragraphs: every whitespace but the
+        # ASCII space, and every invisible character, is unprintable.  Nothing to collapse or remove.
+        return unicodedata.normalize("NFC", text)
     # str.split() splits on exactly what SPACES matches (Unicode whitespace), several times faster.
     text = " ".join(text.split())
     if INVISIBLE.search(text):

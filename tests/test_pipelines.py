@@ -43,6 +43,15 @@ def draft(**fields: object) -> ArticleDraft:
         ("Chi&amp;#7871;n s&#7921;", "Chiến sự"),  # entities, even double-encoded
         ("  Hà\u00a0Nội\t\n mở\u200b thêm\ufeff  ", "Hà Nội mở thêm"),  # nbsp, tabs, zero-width, BOM
         ("a\x00b\x07c", "abc"),  # control characters
+        # One clean line skips the whitespace and invisible-character passes: each of these must not.
+        ("Hà Nội mở thêm.", "Hà Nội mở thêm."),
+        ("Hà\u00a0Nội", "Hà Nội"),
+        ("Hà&nbsp;Nội", "Hà Nội"),
+        ("Tiế\u00adng Việt", "Tiếng Việt"),
+        ("Hà\u200bNội", "HàNội"),
+        ("Hà Nội\u2028mở", "Hà Nội mở"),
+        ("Hà  Nội", "Hà Nội"),
+        (" Hà Nội", "Hà Nội"),
         ("", ""),
         (None, ""),
     ],
