@@ -23,15 +23,25 @@ SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 
 
+def is_clean_line(text: str) -> bool:
+    """True when *text* has no whitespace but single ASCII spaces between words, and no invisible
+    character: every whitespace but that space, and every character INVISIBLE matches, is
+    unprintable.  Most paragraphs come from extraction so, and need no collapsing."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
+def word_count(paragraphs: list[str]) -> int:
+    """``len("\\n\\n".join(paragraphs).split())``, without splitting the clean lines."""
+    return sum((p.count(" ") + 1 if is_clean_line(p) else len(p.split())) for p in paragraphs if p)
+
+
 def normalize_text(text: str | None) -> str:
     """One line of clean text: entities decoded, NFC, no invisible characters, single spaces."""
     if not text:
         return ""
     if "&" in text and ENTITY.search(text):
         text = html.unescape(html.unescape(text))
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        # Already one clean line, as extraction gives most paragraphs: every whitespace but the
-        # ASCII space, and every invisible character, is unprintable.  Nothing to collapse or remove.
+    if is_clean_line(text):
         return unicodedata.normalize("NFC", text)
     # str.split() splits on exactly what SPACES matches (Unicode whitespace), several times faster.
     text = " ".join(text.split())

@@ -15,6 +15,7 @@ from typing import Any
 from crawler.items import RECORD_FIELDS, SCHEMA_VERSION, ArticleDraft
 from crawler.schema import schema_errors
 from pipelines.base import ArticlePipeline, drop
+from pipelines.normalize import word_count
 
 MIN_BODY_CHARS = 200
 
@@ -45,7 +46,7 @@ def build_record(draft: ArticleDraft, crawled_at: datetime | None = None) -> dic
         "keywords": list(draft.keywords),
         "images": [image.as_dict() for image in draft.images],
         "language": draft.language,
-        "word_count": len(body.split()),
+        "word_count": word_count(draft.paragraphs),
         "content_hash": hashlib.sha256(body.encode("utf-8")).hexdigest(),
         # The state pipeline raises it when an article exported before comes back changed.
         "revision": 1,

@@ -13,7 +13,7 @@ from crawler.schema import compiled_check, record_validator, schema_errors
 from pipelines.base import OfflineStats
 from pipelines.dedupe import DedupePipeline
 from pipelines.export import record_line
-from pipelines.normalize import NormalizePipeline, normalize_text
+from pipelines.normalize import NormalizePipeline, normalize_text, word_count
 from pipelines.validate import ValidatePipeline, build_record
 
 BODY = [
@@ -59,6 +59,18 @@ def draft(**fields: object) -> ArticleDraft:
 def test_normalize_text(raw: str | None, clean: str) -> None:
     assert normalize_text(raw) == clean
     assert unicodedata.is_normalized("NFC", normalize_text(raw))
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ["Hà Nội mở thêm 3 tuyến buýt điện.", "Tuyến mới chạy từ sáng mai."],
+        ["Hà  Nội", " mở\u00a0thêm ", "", "\u200b", "a\tb\nc"],
+        [],
+    ],
+)
+def test_word_count_is_that_of_the_joined_body(paragraphs: list[str]) -> None:
+    assert word_count(paragraphs) == len("\n\n".join(paragraphs).split())
 
 
 def test_normalize_pipeline_cleans_every_text_field_and_drops_empty_ones() -> None:
