@@ -547,7 +547,10 @@ def _take_captions(paragraphs: list[str], body: CleanedBody) -> list[str]:
 
 
 def _is_sapo(text: str, sapo_key: str) -> bool:
-    text_key = _key(strip_sapo_prefix(text, None) or "")
+    unprefixed = strip_sapo_prefix(text, None) or ""
+    if not _same_first_letter(unprefixed, sapo_key):
+        return False  # its key can neither be the lead's nor begin it
+    text_key = _key(unprefixed)
     if text_key == sapo_key:
         return True
     # The lead cut short in the body: "Trong chuyến thăm …, Chủ tịch nước ...".
