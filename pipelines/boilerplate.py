@@ -268,19 +268,16 @@ def _is_headline_like(text: str) -> bool:
     return len(text) <= HEADLINE_MAX_CHARS and text[-1:] not in FULL_STOP
 
 
-def _stop_key(text: str) -> str:
-    return _stop_core(text).casefold()
-
-
 def _stop_core(text: str) -> str:
+    """A heading without its arrows, colon and spaces ("» Tin liên quan:" → "Tin liên quan")."""
     return text.strip().lstrip("»›> ").rstrip(" :»›")
 
 
 class StopHeadings:
-    """Headings that end an article ("Tin liên quan"), compared as ``_stop_key`` compares them."""
+    """Headings that end an article ("Tin liên quan"), compared without case, arrows or colon."""
 
     def __init__(self, headings: Iterable[str]) -> None:
-        self.keys = frozenset(_stop_key(h) for h in headings)
+        self.keys = frozenset(_stop_core(h).casefold() for h in headings)
         self.longest = max(map(len, self.keys), default=0)
 
     def heads(self, text: str) -> bool:
