@@ -18,7 +18,7 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from crawler.extraction import ArticlePage, page_encoding
-from crawler.parsing import ArticleReader, Cleaning, parse_processes
+from crawler.parsing import ArticleReader, Cleaning, ParsePool, parse_processes
 from crawler.spiders.vtv import VtvSpider
 from pipelines.base import OfflineStats
 from tests.conftest import FIXTURES, crawl_mirror
@@ -122,8 +122,8 @@ def test_a_worker_that_dies_is_replaced_and_its_page_read_again() -> None:
         reader.open()
         first = await reader.read(response, None)
         assert reader.pool is not None
-        for pid in list(reader.pool.executor._processes):
-            os.kill(pid, signal.SIGKILL)
+        for worker in reader.pool.workers:
+            os.kill(worker.process.pid, signal.SIGKILL)
         return first, await reader.read(response, None)
 
     try:
@@ -133,3 +133,23 @@ def test_a_worker_that_dies_is_replaced_and_its_page_read_again() -> None:
     assert first["title"] == again["title"] and first["body"] == again["body"]
     assert crawler.stats.get_value("vnnews/errors/parse_worker_died") == 1
     assert crawler.stats.get_value("vnnews/articles/parsed") == 2
+
+
+def test_workers_answer_every_task_in_turn_and_raise_its_errors_with_their_traceback() -> None:
+    async def run() -> tuple[pytest.ExceptionInfo[ValueError], int, ParsePool]:
+        pool = ParsePool(2)
+        try:
+            # Pages of every size, many at once: each answer reaches its own caller.
+            sizes = [0, 1, 7, 300_000, *range(2, 60)]
+            assert await asyncio.gather(*(pool.submit(len, b"x" * n) for n in sizes)) == sizes
+            with pytest.raises(ValueError, match="invalid literal") as raised:
+                await pool.submit(int, "not a number")
+            after = await pool.submit(len, "the worker goes on")
+        finally:
+            pool.close()
+        return raised, after, pool
+
+    raised, after, pool = asyncio.run(run())
+    assert any("raised in a parse worker" in note for note in raised.value.__notes__)
+    assert after == len("the worker goes on")
+    assert not any(worker.process.is_alive() for worker in pool.workers)
