@@ -3,13 +3,13 @@
 Parsing a page and cleaning it take most of a crawl's CPU: about 3 ms for a
 200 KB page, against about 2 ms Scrapy spends fetching it, and Python runs both
 on one core.  With parse workers (``VNNEWS_PARSE_PROCESSES``) the spider hands
-each article response to worker processes, each at the end of a socket that the
-crawl's event loop writes pages to and reads answers from.  They run the page object and the
-cleaning steps (the leading ITEM_PIPELINES marked ``cleans_drafts``: normalize →
-validate) and send back the record, or the drop, or why the page is not an
-article, with the stats they counted.  The crawl's process keeps the fetching,
-deduplication, the state store and the export, and its pipelines pass the
-finished record on.  The records are the same either way.
+each article response to worker processes, each at the end of a socket that
+the crawl's event loop writes pages to and reads answers from.  They run the
+page object and the cleaning steps (the leading ITEM_PIPELINES marked
+``cleans_drafts``: normalize → validate) and send back the record, or the drop,
+or why the page is not an article, with the stats they counted.  The crawl's
+process keeps the fetching, deduplication, the state store and the export, and
+its pipelines pass the finished record on.  The records are the same either way.
 
 ``VNNEWS_PARSE_PROCESSES``: 0 reads every page in the crawl's process; N uses N
 workers; unset, one fewer than the machine's cores, at most 4 (none on one core).
@@ -265,13 +265,13 @@ class ParseWorker(asyncio.Protocol):
         while self.pending:
             future = self.pending.popleft()
             if not future.done():
-                future.set_exception(WorkerDied(f"parse worker {self.process.pid} exited"))
+                future.set_exception(self._death())
 
     def submit(self, function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
         """*function*(*args*) run in the worker: a future of its result."""
         future = self.loop.create_future()
         if not self.alive:
-            future.set_exception(WorkerDied(f"parse worker {self.process.pid} exited"))
+            future.set_exception(self._death())
             return future
         frame = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
         self.pending.append(future)
@@ -281,6 +281,9 @@ class ParseWorker(asyncio.Protocol):
         else:
             self.transport.writelines(data)
         return future
+
+    def _death(self) -> WorkerDied:
+        return WorkerDied(f"parse worker {self.process.pid} exited")
 
     def close(self) -> None:
         """End the worker: it reads to the end of its socket and exits."""
@@ -306,7 +309,6 @@ class ParsePool:
     def __init__(self, processes: int) -> None:
         # Spawned, not forked: the crawl's process runs threads and an event loop.
         self.context = multiprocessing.get_context("spawn")
-        self.processes = processes
         self.workers = [ParseWorker(self.context) for _ in range(processes)]
         self.users = 0
 
