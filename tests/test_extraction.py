@@ -27,6 +27,8 @@ def every_selector() -> list[str]:
     found.update([
         "li:first-child", ".a:first-child", "[data-role=content] p:nth-of-type(2)", "p:not(.x)",
         "[itemprop=author] a::text", "[title=\"it's\"]", "*[class]", "div.detail-content > p",
+        "p.sapo[data-role=sapo]", "span.name[data-role=author]:first-child", "a[href*='/tac-gia/']",
+        "a[href*='/tac-gia/']:last-child", "div.a.b", "div > p.Normal",
     ])  # fmt: skip
     return sorted(found)
 
