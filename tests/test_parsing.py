@@ -135,6 +135,30 @@ def test_a_worker_that_dies_is_replaced_and_its_page_read_again() -> None:
     assert crawler.stats.get_value("vnnews/articles/parsed") == 2
 
 
+def test_workers_start_when_the_spider_is_made_once_the_loop_runs_and_open_reuses_them() -> None:
+    """A worker's imports should overlap the crawl's own start-up; starting twice must not leak a pool user."""
+    settings = get_project_settings()
+    settings.set("VNNEWS_PARSE_PROCESSES", 1)
+    crawler = SimpleNamespace(settings=settings, stats=OfflineStats(), spidercls=VtvSpider)
+    reader = ArticleReader(crawler)  # type: ignore[arg-type]
+    reader.start()  # no event loop yet (Scrapy's CrawlerProcess makes spiders before it runs): open() will
+    assert reader.pool is None
+
+    async def start_then_open() -> tuple[ParsePool | None, ParsePool | None, int]:
+        reader.start()
+        started = reader.pool
+        reader.open()
+        return started, reader.pool, reader.pool.users if reader.pool else 0
+
+    try:
+        started, opened, users = asyncio.run(start_then_open())
+    finally:
+        reader.close()
+    assert started is not None and opened is started and users == 1
+    assert ParsePool.shared is None  # released: its workers were ended
+    assert all(not worker.process.is_alive() for worker in started.workers)
+
+
 def test_workers_answer_every_task_in_turn_and_raise_its_errors_with_their_traceback() -> None:
     async def run() -> tuple[pytest.ExceptionInfo[ValueError], int, ParsePool]:
         pool = ParsePool(2)

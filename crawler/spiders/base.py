@@ -124,6 +124,7 @@ class NewsSpider(scrapy.Spider):
         spider.reader = ArticleReader(crawler)
         crawler.signals.connect(spider.reader.open, signal=signals.spider_opened)
         crawler.signals.connect(spider.reader.close, signal=signals.spider_closed)
+        spider.reader.start()
         return spider
 
     @classmethod
