@@ -5,8 +5,8 @@ with the crawl it serves, where a real outlet's server would not, so it does as
 little as an HTTP/1.1 server can: a thread per connection, keep-alive, the
 request's path looked up under the directory and the file sent with
 ``sendfile`` (the bytes never enter Python).  aiohttp's file server, used before,
-spent 0.37 ms of CPU a 220 KB page serving the bare spider, 0.6 ms serving the
-full crawl; this one spends half that, most of it in the kernel's loopback TCP.
+spent 0.4 ms of CPU a 220 KB page serving the bare spider, 0.7 ms serving the
+full crawl; this one spends 0.18 and 0.3 ms, most of it in the kernel's loopback TCP.
 The first line printed is the address.
 
     python bench/server.py DIRECTORY [PORT]

@@ -13,9 +13,9 @@ its pipelines pass the finished record on.  The records are the same either way.
 
 ``VNNEWS_PARSE_PROCESSES``: 0 reads every page in the crawl's process; N uses N
 workers; unset, one fewer than the machine's cores, at most 4 (none on one core).
-The workers are started when the crawl opens and shared by the crawls of one
-process (``scrapy crawlall``); one that dies is replaced, and its pages are read
-once more.
+The workers are started when the spider is made (or, before the event loop runs,
+when the crawl opens) and shared by the crawls of one process (``scrapy crawlall``);
+one that dies is replaced, and its pages are read once more.
 """
 
 from __future__ import annotations
