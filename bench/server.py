@@ -18,6 +18,7 @@ import os
 import signal
 import socket
 import socketserver
+import stat
 import sys
 from pathlib import Path
 from urllib.parse import unquote
@@ -73,7 +74,11 @@ class Connection(socketserver.BaseRequestHandler):
             conn.sendall(NOT_FOUND)
             return keep_alive
         try:
-            size = os.fstat(fd).st_size
+            status = os.fstat(fd)
+            if not stat.S_ISREG(status.st_mode):  # a directory: no index pages here
+                conn.sendall(NOT_FOUND)
+                return keep_alive
+            size = status.st_size
             content_type = TYPES.get(os.path.splitext(path)[1], b"application/octet-stream")
             conn.sendall(
                 b"HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n%s\r\n"
