@@ -385,10 +385,11 @@ class ArticleReader:
 
     async def _in_worker(self, response: TextResponse) -> Outcome:
         page = (type(response), response.url, response.status, page_encoding(response), response.body)
+        if self.pool is None:
+            self.pool = ParsePool.acquire(self.processes)
         for attempt in (1, 2):
-            if self.pool is None:
-                self.pool = ParsePool.acquire(self.processes)
             try:
+                # The pool replaces a dead worker itself, so the retry goes to the same pool.
                 return await self.pool.submit(clean_page, self.cleaning, *page)
             except WorkerDied:
                 # A worker died (killed, out of memory): its pages are tried once more in a new one.
