@@ -56,3 +56,20 @@ def test_css_finds_what_parsel_finds(path: Path) -> None:
         assert ours == theirs, css
         found_any += bool(ours)
     assert found_any >= 3, "the page should match several of the selectors"
+
+
+def test_pages_read_one_after_another_share_nothing() -> None:
+    """The HTML parser is made once and reused: a page with bytes that are not UTF-8 must read
+    the same before and after others, and leave nothing (errors, base URL) to the next page."""
+    from scrapy.http import HtmlResponse
+
+    def read(url: str, body: bytes) -> tuple[str, str | None]:
+        page = ArticlePage.from_response(HtmlResponse(url, body=body, encoding="utf-8"))
+        return page.root.findtext(".//p"), page.root.getroottree().docinfo.URL
+
+    broken = "<html><body><p>Bão số 3 đổ bộ</p></body></html>".encode().replace(b"3", b"\xff\xfe")
+    clean = "<html><body><p>Hà Nội mưa lớn</p></body></html>".encode()
+    first = read("https://vtv.vn/a.htm", broken)
+    assert first == ("Bão số \ufffd\ufffd đổ bộ", "https://vtv.vn/a.htm")
+    assert read("https://vtv.vn/b.htm", clean) == ("Hà Nội mưa lớn", "https://vtv.vn/b.htm")
+    assert read("https://vtv.vn/a.htm", broken) == first
