@@ -309,10 +309,11 @@ def run_crawl(
     out: Path,
     settings: dict[str, Any] | None = None,
     sample_every: float = 0.5,
+    launcher: tuple[str, ...] = (sys.executable, "-m", "scrapy"),
 ) -> Crawl:
     """``python -m scrapy COMMAND -O OUT -s ...`` against *mirror*; its time, stats and peak memory."""
     all_settings = {**CRAWL_SETTINGS, "VNNEWS_MIRROR": mirror.url, **(settings or {})}
-    args = [sys.executable, "-m", "scrapy", *command, "-O", str(out)]
+    args = [*launcher, *command, "-O", str(out)]
     for name, value in all_settings.items():
         args += ["-s", f"{name}={value}"]
     log = out.with_suffix(".log")
@@ -355,6 +356,13 @@ def run_crawl(
 
 def vtv_crawl(mirror: Server, out: Path, settings: dict[str, Any] | None = None) -> Crawl:
     return run_crawl(["crawl", "vtv"], mirror, out, settings)
+
+
+def floor_crawl(mirror: Server, out: Path, settings: dict[str, Any] | None = None) -> Crawl:
+    """``scrapy crawl vtv`` with workers that only parse each page (bench/parse_floor.py)."""
+    return run_crawl(
+        ["crawl", "vtv"], mirror, out, settings, launcher=(sys.executable, str(BENCH / "parse_floor.py"))
+    )
 
 
 def bare_crawl(site: Site, mirror: Server, out: Path, settings: dict[str, Any] | None = None) -> Crawl:

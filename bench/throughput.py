@@ -2,11 +2,14 @@
 
 A generated vtv.vn (bench/sitegen.py: real-size article pages, feeds, a sitemap,
 paged listings, robots.txt) is served from /tmp by bench/server.py in a process
-of its own.  Both crawls run with the project's settings, AutoThrottle and
+of its own.  Every crawl runs with the project's settings, AutoThrottle and
 delays off, robots.txt obeyed; the bare spider (bench/bare_spider.py) fetches
-the same URLs and yields nothing.  Each run crawls both, in alternating order;
-figures are medians.  The server's CPU time during each crawl shows whether it
-could be the bottleneck.
+the same URLs and yields nothing.  A third crawl, the floor
+(bench/parse_floor.py), is ``scrapy crawl vtv`` with workers that parse each
+page and read nothing from it: about the most a pipeline that parses every
+page once can keep here.  Each run crawls all three, each run in another
+order; figures are medians.  The server's CPU time during each crawl shows
+whether it could be the bottleneck.
 
     python bench/throughput.py [--articles 2000] [--runs 3] [--quick] [--keep]
 """
@@ -22,7 +25,7 @@ import time
 from pathlib import Path
 
 from common import Targets, header, median, table
-from sitegen import Crawl, Server, Site, bare_crawl, build_site, vtv_crawl
+from sitegen import Crawl, Server, Site, bare_crawl, build_site, floor_crawl, vtv_crawl
 
 TARGET_SHARE = 0.60
 
@@ -80,19 +83,19 @@ def main() -> int:
         f"listings) written in {time.perf_counter() - started:.0f} s under {site.root}"
     )
     out_dir = Path(tempfile.mkdtemp(prefix="vnnews-bench-out-"))
-    results: dict[str, list[Crawl]] = {"vtv": [], "bare": []}
+    results: dict[str, list[Crawl]] = {"vtv": [], "floor": [], "bare": []}
+    crawls = {
+        "vtv": lambda out: vtv_crawl(server, out, settings),
+        "floor": lambda out: floor_crawl(server, out, settings),
+        "bare": lambda out: bare_crawl(site, server, out, settings),
+    }
     try:
         with Server(site.root) as server:
             capacity = server_capacity(site, server)
             for n in range(runs):
-                order = ["bare", "vtv"] if n % 2 == 0 else ["vtv", "bare"]
-                for side in order:
-                    out = out_dir / f"{side}-{n}.jsonl"
-                    crawl = (
-                        vtv_crawl(server, out, settings)
-                        if side == "vtv"
-                        else bare_crawl(site, server, out, settings)
-                    )
+                sides = ["bare", "vtv", "floor"]
+                for side in sides[n % 3 :] + sides[: n % 3]:
+                    crawl = crawls[side](out_dir / f"{side}-{n}.jsonl")
                     if crawl.returncode != 0 or crawl.responses < pages:
                         print(
                             f"{side} crawl {n}: exit {crawl.returncode}, {crawl.responses} responses "
@@ -107,7 +110,12 @@ def main() -> int:
 
     rows = []
     pps = {}
-    for side, label in (("bare", "bare spider (fetch only)"), ("vtv", "scrapy crawl vtv → JSONL")):
+    labels = {
+        "bare": "bare spider (fetch only)",
+        "floor": "floor: workers only parse",
+        "vtv": "scrapy crawl vtv → JSONL",
+    }
+    for side, label in labels.items():
         crawls = results[side]
         pps[side] = median(c.pages_per_second for c in crawls)
         elapsed = median(c.elapsed for c in crawls)
@@ -140,12 +148,14 @@ def main() -> int:
     )
     share = pps["vtv"] / pps["bare"]
     print(f"the server alone answers {capacity:.0f} pages/s to a plain aiohttp client (16 at a time)")
+    floor_share = pps["floor"] / pps["bare"]
     print(f"full pipeline keeps {100 * share:.0f} % of the bare spider's pages per second")
+    print(f"the floor (workers that only parse) keeps {100 * floor_share:.0f} %")
     print()
     targets = Targets()
-    complete = all(c.items == args.articles for c in results["vtv"])
+    exported = [c.items for c in results["vtv"] + results["floor"]]
     targets.check(
-        "every article exported", complete, f"{[c.items for c in results['vtv']]} of {args.articles}"
+        "every article exported", all(n == args.articles for n in exported), f"{exported} of {args.articles}"
     )
     targets.check(
         "full pipeline ≥ 60 % of the bare spider's pages/s", share >= TARGET_SHARE, f"{100 * share:.0f} %"
