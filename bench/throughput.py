@@ -84,18 +84,18 @@ def main() -> int:
     )
     out_dir = Path(tempfile.mkdtemp(prefix="vnnews-bench-out-"))
     results: dict[str, list[Crawl]] = {"vtv": [], "floor": [], "bare": []}
-    crawls = {
-        "vtv": lambda out: vtv_crawl(server, out, settings),
-        "floor": lambda out: floor_crawl(server, out, settings),
-        "bare": lambda out: bare_crawl(site, server, out, settings),
-    }
     try:
         with Server(site.root) as server:
             capacity = server_capacity(site, server)
+            run_side = {
+                "vtv": lambda out: vtv_crawl(server, out, settings),
+                "floor": lambda out: floor_crawl(server, out, settings),
+                "bare": lambda out: bare_crawl(site, server, out, settings),
+            }
             for n in range(runs):
                 sides = ["bare", "vtv", "floor"]
                 for side in sides[n % 3 :] + sides[: n % 3]:
-                    crawl = crawls[side](out_dir / f"{side}-{n}.jsonl")
+                    crawl = run_side[side](out_dir / f"{side}-{n}.jsonl")
                     if crawl.returncode != 0 or crawl.responses < pages:
                         print(
                             f"{side} crawl {n}: exit {crawl.returncode}, {crawl.responses} responses "
@@ -147,8 +147,8 @@ def main() -> int:
         rows,
     )
     share = pps["vtv"] / pps["bare"]
-    print(f"the server alone answers {capacity:.0f} pages/s to a plain aiohttp client (16 at a time)")
     floor_share = pps["floor"] / pps["bare"]
+    print(f"the server alone answers {capacity:.0f} pages/s to a plain aiohttp client (16 at a time)")
     print(f"full pipeline keeps {100 * share:.0f} % of the bare spider's pages per second")
     print(f"the floor (workers that only parse) keeps {100 * floor_share:.0f} %")
     print()

@@ -661,12 +661,12 @@ def _reused_html_parser(**options: Any) -> etree.HTMLParser:
     on a 220 KB page than the next ones (5 % of reading one), and lxml resets a parser,
     its error log included, before each parse.
     """
+    if not hasattr(_parsers, "made"):
+        _parsers.made = {}
     key = tuple(sorted(options.items()))
-    made: dict[tuple[Any, ...], etree.HTMLParser] = _parsers.__dict__.setdefault("made", {})
-    parser = made.get(key)
-    if parser is None:
-        parser = made[key] = etree.HTMLParser(**options)
-    return parser
+    if key not in _parsers.made:
+        _parsers.made[key] = etree.HTMLParser(**options)
+    return _parsers.made[key]
 
 
 def _detached_copy(element: Any) -> Any:
