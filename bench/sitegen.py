@@ -296,7 +296,11 @@ def children_rss_mb(pid: int) -> float:
     """The RSS of *pid*'s child processes (the parse workers and the process that starts them), MB."""
     total = 0.0
     for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:  # a thread that ended since the listing
+            continue
+        for child in children:
             with contextlib.suppress(OSError):
                 rss = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{child}/status").read_text())
                 total += int(rss.group(1)) / 1024 if rss else 0.0
