@@ -21,28 +21,37 @@ viết: <url>"), the front matter's Markdown link to the article, the first link
 to a known news domain.  A dump that names no link gets its own ``file://``
 URI and the outlet given with ``--outlet``, or else the one the text names
 itself by ("Theo dõi Baoquocte.vn trên", "Ủy ban Biên giới quốc gia"; see
-``OUTLET_NAMES``); when the text names none, or several, the dump is refused.
+the spiders' ``self_names``); when the text names none, or several, the dump is refused.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings
-from scrapy.spiderloader import SpiderLoader
 
 from crawler.extraction import outlet_of
-from crawler.items import ArticleDraft, DateCandidate, Image
-from crawler.offline import spider_class_for
+from crawler.items import ArticleDraft, DateCandidate, Image, Record
+from crawler.outlets import self_names_by_outlet, spider_for
 from crawler.spiders.base import NewsSpider
 from pipelines.base import OfflinePipelines
-from pipelines.bylines import OUTLET_NAMES
+from pipelines.text.dates import mentions_day_month
+from pipelines.text.markdown import (
+    IMAGE,
+    URL,
+    images,
+    is_image_line,
+    is_link_line,
+    links,
+    readable,
+    without_emphasis,
+)
+from pipelines.text.words import fold, is_vietnamese
 
 # The files a directory argument stands for.
 DUMP_SUFFIXES = (".txt", ".md")
@@ -53,10 +62,9 @@ FRONT_MATTER_FENCE = "---"
 FRONT_MATTER_FIELD = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*)$")
 # "# Title" (one "#": a subheading is body).
 HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*#*$")
-# What a dump tool put before the lead ("date 2025-10-10 "); the boilerplate step reads the date.
-DUMP_DATE_PREFIX = re.compile(r"^date\s+\d{4}-\d{2}-\d{2}\s+")
-# A day and month as the lead of an article prints them ("Chiều 18/2", "Ngày 5/9, tại …").
-DAY_MONTH = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}(?![\d])")
+# What a dump tool put before the first line ("date 2025-10-10 "): a date candidate.
+DUMP_DATE_PREFIX = re.compile(r"^date\s+(?P<date>\d{4}-\d{2}-\d{2})\s+(?=\S)")
+# The lines of a lead that may say its day ("Chiều 18/2"), which the save date then must not stand for.
 LEAD_LINES = 4
 
 # "[Tập Cận Bình] Thường trực …": keyword tags before a front-matter title.
@@ -68,11 +76,6 @@ TITLE_MAX_CHARS = 250
 
 # -- links -------------------------------------------------------------------------------
 
-MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
-# A Markdown link that is not an image.
-MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<url>https?://[^)\s]+)(?:\s+\"[^\"]*\")?\)")
-MD_LINK_OR_IMAGE_LINE = re.compile(r"^!?\[[^\]]*\]\([^)]*\)$")
-ANY_URL = re.compile(r"https?://[^\s<>()\[\]\"']+")
 # "Link bài viết: <https://…>", "Nguồn: https://…", "**Link gốc:** …".
 LINK_LINE = re.compile(
     r"^(?:Link\s+(?:bài\s+(?:viết|gốc)|gốc)|Nguồn|Source|URL)\s*:?\s*<?(?P<url>https?://[^\s<>]+)>?$",
@@ -80,9 +83,6 @@ LINK_LINE = re.compile(
 )
 # Front-matter keys that name the article's address.
 FRONT_MATTER_URL_KEYS = ("canonical_url", "source_url", "link", "url")
-
-# Letters only Vietnamese uses: a dump with them is Vietnamese text.
-VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 
 
 class NotADump(ValueError):
@@ -165,17 +165,6 @@ def split_keyword_tags(title: str) -> tuple[list[str], str]:
     return [k for k in keywords if k], title.strip()
 
 
-def _plain(text: str) -> str:
-    """Markdown emphasis and extra spaces out, for comparing lines."""
-    return " ".join(text.replace("**", "").strip("*_ ").split())
-
-
-def _fold(text: str) -> str:
-    """Lowercase, without diacritics ("Chủ tịch" → "chu tich"), as URL slugs spell words."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 WORD = re.compile(r"\w+")
 # An article id or timestamp closing a slug: "-20241011191126043", "-4950123", "-d123456".
 SLUG_ID = re.compile(r"-[a-z]{0,3}\d{5,}$")
@@ -188,19 +177,12 @@ def _slug_words(url: str) -> list[str]:
     return [w for w in SLUG_ID.sub("", slug).split("-") if w]
 
 
-def _readable(line: str) -> str:
-    """A line as read: images and addresses out, links as their text."""
-    return ANY_URL.sub(" ", MD_LINK.sub(r"\g<text>", MD_IMAGE.sub(" ", line)))
-
-
 def _title_lines(lines: Iterable[str]) -> Iterator[str]:
     """Every place a dump may print the title whole: lines, link texts and image alts."""
     for line in lines:
-        for match in MD_IMAGE.finditer(line):
-            yield match["alt"]
-        for match in MD_LINK.finditer(line):
-            yield match["text"]
-        yield _readable(line)
+        yield from (alt for alt, _ in images(line))
+        yield from (text for text, _ in links(line))
+        yield readable(line)
 
 
 def complete_title(title: str, lines: list[str], url: str | None) -> str:
@@ -220,9 +202,9 @@ def complete_title(title: str, lines: list[str], url: str | None) -> str:
     head = title[: cut.start()].rstrip()
     if not head:
         return title
-    folded_head = _plain(head).casefold()
+    folded_head = without_emphasis(head).casefold()
     for text in _title_lines(lines):
-        candidate = _plain(text)
+        candidate = without_emphasis(text)
         if (
             len(candidate) > len(head)
             and len(candidate) <= TITLE_MAX_CHARS
@@ -239,7 +221,7 @@ def complete_title(title: str, lines: list[str], url: str | None) -> str:
 
 
 def _complete_from_slug(head: str, cut_mark: str, lines: list[str], slug: list[str]) -> str | None:
-    head_words = [_fold(w) for w in WORD.findall(head)]
+    head_words = [fold(w) for w in WORD.findall(head)]
     if not cut_mark[:1].isspace() and len(head_words) > 1:
         # Cut inside a word ("Chủ tị..."): complete from the last whole word.
         head = head[: head.rstrip().rfind(WORD.findall(head)[-1])].rstrip()
@@ -247,9 +229,9 @@ def _complete_from_slug(head: str, cut_mark: str, lines: list[str], slug: list[s
     if not head_words or len(slug) <= len(head_words) or slug[: len(head_words)] != head_words:
         return None
     wanted = [head_words[-1], *slug[len(head_words) :]]
-    for line in map(_readable, lines):
+    for line in map(readable, lines):
         words = list(WORD.finditer(line))
-        folded = [_fold(w.group()) for w in words]
+        folded = [fold(w.group()) for w in words]
         for start in range(len(words) - len(wanted) + 1):
             if folded[start : start + len(wanted)] == wanted:
                 tail = line[words[start].end() : words[start + len(wanted) - 1].end()]
@@ -272,7 +254,7 @@ def _is_news_domain(url: str, news_domains: Collection[str]) -> bool:
 def article_url(parts: DumpParts, news_domains: Collection[str]) -> tuple[str, str] | None:
     """(URL, where it was found) of the article the dump names, or None."""
     for line in parts.lines:
-        match = LINK_LINE.match(_plain(line))
+        match = LINK_LINE.match(without_emphasis(line))
         if match:
             return _clean_url(match["url"]), "link-line"
     for key in FRONT_MATTER_URL_KEYS:
@@ -282,11 +264,11 @@ def article_url(parts: DumpParts, news_domains: Collection[str]) -> tuple[str, s
     if parts.front_matter:
         # The feed-entry form: the dump links the article it was saved from.
         for line in parts.lines:
-            match = MD_LINK.search(line)
-            if match:
-                return _clean_url(match["url"]), "markdown-link"
+            for _, url in links(line):
+                if url.startswith(("http://", "https://")):
+                    return _clean_url(url), "markdown-link"
     for line in parts.lines:
-        for found in ANY_URL.finditer(MD_IMAGE.sub("", line)):
+        for found in URL.finditer(IMAGE.sub("", line)):
             url = _clean_url(found.group())
             if _is_news_domain(url, news_domains):
                 return url, "link"
@@ -302,17 +284,19 @@ def outlet_for_url(url: str, news_domains: Collection[str]) -> str:
     return host
 
 
-def _self_name_patterns(domain: str) -> list[re.Pattern[str]]:
+def _self_name_patterns(domain: str, self_names: Sequence[str]) -> list[re.Pattern[str]]:
     # The domain in any case ("Baoquocte.vn"); the names as printed (case matters:
     # "Nhân Dân" is an outlet, "nhân dân" the people).
     patterns = [re.compile(rf"(?<![\w.]){re.escape(domain)}(?![\w])", re.IGNORECASE)]
-    patterns += [re.compile(rf"(?<!\w){re.escape(name)}(?!\w)") for name in OUTLET_NAMES.get(domain, ())]
+    patterns += [re.compile(rf"(?<!\w){re.escape(name)}(?!\w)") for name in self_names]
     return patterns
 
 
-def outlets_named_in(text: str, domains: Iterable[str] = OUTLET_NAMES) -> list[str]:
-    """The outlets whose domain or self-name (``OUTLET_NAMES``) the text prints, in domain order."""
-    return sorted(d for d in set(domains) if any(p.search(text) for p in _self_name_patterns(d)))
+def outlets_named_in(text: str, known: Mapping[str, Sequence[str]]) -> list[str]:
+    """The outlets of *known* (domain → self-names) whose domain or self-name the text prints, sorted."""
+    return sorted(
+        d for d, names in known.items() if any(p.search(text) for p in _self_name_patterns(d, names))
+    )
 
 
 def normalize_outlet(value: str) -> str:
@@ -326,17 +310,21 @@ def normalize_outlet(value: str) -> str:
 
 def _feed_summary_index(parts: DumpParts) -> int | None:
     """The feed summary of a front-matter dump: the first text line after the link and image lines."""
-    if not parts.front_matter or not parts.lines or not MD_LINK_OR_IMAGE_LINE.match(parts.lines[0]):
+    if not parts.front_matter or not parts.lines or not _is_link_or_image(parts.lines[0]):
         return None
     for index, line in enumerate(parts.lines):
-        if not MD_LINK_OR_IMAGE_LINE.match(line):
+        if not _is_link_or_image(line):
             return index
     return None
 
 
+def _is_link_or_image(line: str) -> bool:
+    return is_image_line(line) or is_link_line(line)
+
+
 def _first_line_title(line: str) -> str:
     """The first line of a plain dump as a title: no dump-tool date, no final full stop."""
-    title = _plain(DUMP_DATE_PREFIX.sub("", line))
+    title = without_emphasis(DUMP_DATE_PREFIX.sub("", line))
     return title[:-1].rstrip() if title.endswith(".") and not title.endswith("..") else title
 
 
@@ -345,13 +333,15 @@ def draft_from_dump(
     path: Path,
     *,
     outlet: str | None = None,
-    news_domains: Collection[str] = tuple(OUTLET_NAMES),
+    known: Mapping[str, Sequence[str]],
 ) -> ArticleDraft:
     """The draft of one dump's text (see the module docstring); NotADump when it cannot be one.
 
-    *outlet* is the outlet of a dump that names no article link (``--outlet``);
-    *news_domains* are the domains a bare link must point to for it to be the article's.
+    *outlet* is the outlet of a dump that names no article link (``--outlet``); *known*
+    maps the domain of each outlet the project knows to its self-names: a bare link must
+    point to one of them to be the article's, and a dump without a link is told by them.
     """
+    news_domains = tuple(known)
     parts = split_dump(text)
     if not parts.lines:
         raise NotADump("no text")
@@ -368,7 +358,7 @@ def draft_from_dump(
         if outlet:
             outlet_domain, origins["outlet"] = normalize_outlet(outlet), "option"
         else:
-            named = outlets_named_in(text)
+            named = outlets_named_in(text, known)
             if len(named) != 1:
                 detail = f" (the text names {', '.join(named)})" if named else ""
                 raise NotADump(f"unknown outlet{detail}; give --outlet")
@@ -378,16 +368,16 @@ def draft_from_dump(
     sapo = None
     summary = _feed_summary_index(parts)
     if summary is not None:
-        sapo = _plain(lines.pop(summary))
+        sapo = without_emphasis(lines.pop(summary))
         origins["sapo"] = "feed-summary"
 
     if parts.front_matter.get("title"):
         keywords, title = split_keyword_tags(parts.front_matter["title"])
         origins["title"] = "front-matter"
     elif parts.heading:
-        title, origins["title"] = _plain(parts.heading), "heading"
+        title, origins["title"] = without_emphasis(parts.heading), "heading"
     else:
-        first = next((line for line in lines if not MD_LINK_OR_IMAGE_LINE.match(line)), "")
+        first = next((line for line in lines if not _is_link_or_image(line)), "")
         title, origins["title"] = _first_line_title(first), "first-line"
     completed = complete_title(title, lines, url if origins["url"] != "file" else None)
     if completed != title:
@@ -401,18 +391,22 @@ def draft_from_dump(
         sapo=sapo,
         paragraphs=lines,
         keywords=keywords,
-        language="vi" if VIETNAMESE_LETTERS.search(text) else None,
+        language="vi" if is_vietnamese(text) else None,
         field_origins=origins,
     )
-    title_key = _plain(title).casefold()
+    title_key = without_emphasis(title).casefold()
     for line in lines:
-        for image in MD_IMAGE.finditer(line):
-            alt = _plain(image["alt"])
+        for alt_text, image_url in images(line):
+            alt = without_emphasis(alt_text)
             # An alt that repeats the title (cut or whole) is no caption.
             is_title = TRUNCATION.sub("", alt).casefold() in title_key if alt else True
-            draft.images.append(Image(url=image["url"], caption=None if is_title else alt))
+            draft.images.append(Image(url=image_url, caption=None if is_title else alt))
+    if lines and (prefix := DUMP_DATE_PREFIX.match(lines[0])):
+        draft.dates.append(DateCandidate(prefix["date"], "text"))
+        draft.removed.append(("date-prefix", prefix.group(0).strip()))
+        lines[0] = lines[0][prefix.end() :]
     lead = [sapo or "", *lines[:LEAD_LINES]]
-    if parts.front_matter.get("date") and not any(DAY_MONTH.search(line) for line in lead):
+    if parts.front_matter.get("date") and not any(mentions_day_month(line) for line in lead):
         # When the file was saved: a last resort for a text that dates nothing itself. A lead
         # that says "Chiều 18/2" dates the article to a day the save date may not share.
         draft.dates.append(DateCandidate(parts.front_matter["date"], "front-matter"))
@@ -432,37 +426,30 @@ def dump_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def news_domains_of(settings: BaseSettings) -> set[str]:
-    """The outlets the project knows: every spider's, and every one in ``OUTLET_NAMES``."""
-    loader = SpiderLoader.from_settings(settings)
-    spiders = (getattr(loader.load(name), "outlet", "") for name in loader.list())
-    return {d for d in spiders if d} | set(OUTLET_NAMES)
-
-
 class DumpImporter:
     """Dump file → exported record, through the crawl's pipelines (NotADump / DropItem otherwise)."""
 
     def __init__(self, settings: BaseSettings, outlet: str | None = None) -> None:
         self.settings = settings
         self.outlet = outlet
-        self.news_domains = news_domains_of(settings)
+        self.known = self_names_by_outlet(settings)
         self.pipelines = OfflinePipelines(settings)
         self._spiders: dict[type, NewsSpider] = {}
 
     def spider_for(self, outlet: str) -> NewsSpider:
         """The outlet's spider (its boilerplate rules), by domain, whatever the record's URL."""
-        cls = spider_class_for(self.settings, f"https://{outlet}/")
+        cls = spider_for(self.settings, f"https://{outlet}/")
         if cls not in self._spiders:
             self._spiders[cls] = cls()
         return self._spiders[cls]
 
     def draft(self, path: Path) -> ArticleDraft:
-        draft = draft_from_dump(read_dump(path), path, outlet=self.outlet, news_domains=self.news_domains)
+        draft = draft_from_dump(read_dump(path), path, outlet=self.outlet, known=self.known)
         spider = self.spider_for(draft.outlet)
         if draft.language is None:
             draft.language = spider.language
         return draft
 
-    def import_file(self, path: Path) -> dict[str, Any]:
+    def import_file(self, path: Path) -> Record:
         draft = self.draft(path)
         return self.pipelines.run(draft, self.spider_for(draft.outlet))

@@ -6,13 +6,16 @@ pages.  Each field is read in layers, so that a layout change degrades a
 record instead of emptying it:
 
 * dates, authors, section, canonical URL: JSON-LD, then meta tags, then the
-  outlet's selectors, then generic markup;
+  outlet's selectors, then its CMS's (``cms_selectors`` of the spider), then
+  schema.org microdata and, for a date, a date line printed under the title;
 * title, lead and body: the outlet's selectors first (what the reader sees:
   structured headlines are sometimes an earlier wording, descriptions are
-  often cut short), then JSON-LD/meta, and a text-density guess over the page
-  for the body.
+  often cut short), then its CMS's and microdata, then JSON-LD/meta, and a
+  text-density guess over the page for the body.
 
-``draft.field_origins`` records which layer answered each field.
+``draft.field_origins`` records which layer answered each field: ``json-ld``,
+``meta``, ``selector`` (the outlet's), ``cms``, ``generic`` (microdata) or
+``fallback`` (the densest text, the first ``h1``, a date line under the title).
 """
 
 from __future__ import annotations
@@ -22,19 +25,18 @@ import contextlib
 import copy
 import json
 import re
-import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property, lru_cache
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
-from parsel import Selector
-from parsel.csstranslator import GenericTranslator, HTMLTranslator
-from parsel.selector import create_root_node
-from scrapy.http import HtmlResponse
+from parsel import Selector, css2xpath
+from scrapy.http import HtmlResponse, TextResponse
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from crawler.items import ArticleDraft, AuthorCandidate, DateCandidate, Image
+from pipelines.text.dates import find_datetime
 
 ARTICLE_TYPES = {
     "NewsArticle",
@@ -46,30 +48,22 @@ ARTICLE_TYPES = {
     "LiveBlogPosting",
 }
 
-# Removed from every body before its text is read, never article text: these elements, and
-# those whose class, id or type marks them as shares, related links, comments or ads.  Written
-# as one tag walk and one XPath: as CSS ("[class*=share], [class*=social], …") each part was a
-# walk of the body of its own, most of the time spent reading a body.  The XPath walks the
-# attributes and takes their owners, as _attribute_walks does for CSS: a test on every element
-# cost twice as much.
+# Removed from every body before its text is read, never article text: these elements, and those
+# whose class or id marks them as shares, related links, comments or ads (a naming every web CMS uses).
 GENERIC_REMOVE_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "svg", "template")
 GENERIC_REMOVE_MARKED = etree.XPath(
-    "descendant-or-self::*/@class[contains(., 'share') or contains(., 'social')"
-    " or contains(., 'related') or contains(., 'comment') or contains(., 'banner')"
-    " or contains(., 'adsbygoogle')]/parent::*"
-    " | descendant-or-self::*/@id[contains(., 'banner')]/parent::*"
-    " | descendant-or-self::*/@data-marked-zoneid/parent::*"
-    " | descendant-or-self::*/@type[. = 'VideoStream' or contains(., 'Related')]/parent::*"
+    ".//*[contains(@class, 'share') or contains(@class, 'social') or contains(@class, 'related')"
+    " or contains(@class, 'comment') or contains(@class, 'banner') or contains(@class, 'adsbygoogle')"
+    " or contains(@id, 'banner')]"
 )
 
-# Markup most Vietnamese news CMSs share (VCCorp's data-role attributes, schema.org
-# microdata), tried when an outlet's own selectors find nothing.
+# schema.org microdata, which any CMS may print: tried after the outlet's and its CMS's selectors.
 GENERIC_SELECTORS: dict[str, tuple[str, ...]] = {
-    "title": ("h1[data-role=title]", "h1 [data-role=title]", "h1[itemprop=headline]"),
-    "sapo": ("[data-role=sapo]", "[itemprop=description]:not(meta)"),
-    "body": ("[data-role=content]", "[itemprop=articleBody]"),
-    "author": ("[data-role=author]", "[itemprop=author]:not(meta)"),
-    "date": ("[data-role=publishdate]", "time[itemprop=datePublished]", "[itemprop=datePublished]:not(meta)"),
+    "title": ("h1[itemprop=headline]",),
+    "sapo": ("[itemprop=description]:not(meta)",),
+    "body": ("[itemprop=articleBody]",),
+    "author": ("[itemprop=author]:not(meta)",),
+    "date": ("time[itemprop=datePublished]", "[itemprop=datePublished]:not(meta)"),
 }
 
 # Where image captions live in Vietnamese CMSs (figure, Sohatech/VCCorp, MasterCMS, FCK).
@@ -110,17 +104,13 @@ LEAF_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "dt", "dd",
 # Containers the text-density fallback never picks.
 JUNK_HINT = re.compile(r"comment|related|lienquan|sidebar|footer|menu|nav|banner|popular|mostview|tag", re.I)
 TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|gidzl|zarsrc|itm_\w+|ref)$", re.I)
-# A full date with its year as pages print it ("26/04/2023 14:28", "01:38 06/09/2023", "2023-04-26");
-# "Chiều 18/2" has no year and is never one.
-PRINTED_DATE = re.compile(r"(?<!\d)(?:\d{1,2}([/.-])\d{1,2}\1\d{4}|\d{4}-\d{2}-\d{2})(?!\d)")
 # The last-resort date is a short line among the first texts after the title, before the body's
 # prose begins (the second long text): related headlines further down carry dates of their own.
 NEAR_TITLE_TEXTS = 12
 DATE_LINE_MAX_CHARS = 80
 PROSE_TEXT_CHARS = 150
-WS = re.compile(r"\s+")
-# XPaths compiled once: the text nodes of an element (a script's content), the fallbacks'
-# paragraphs and headings, and what follows the title.
+# The text nodes of an element (a script's content), the fallbacks' paragraphs and headings,
+# and what follows the title.
 _TEXT_NODES = etree.XPath("text()", smart_strings=False)
 _BODY_PARAGRAPHS = etree.XPath("//body//p")
 _BODY_HEADINGS = etree.XPath("//body//h1")
@@ -128,41 +118,6 @@ _NEAR_TITLE = etree.XPath(
     "following::*[text()[normalize-space()]]"
     "[not(ancestor-or-self::script or ancestor-or-self::style)]"
     f"[position() <= {NEAR_TITLE_TEXTS}]"
-)
-# parsel's CSS translations, for HTML and for XML (XHTML) pages.
-_CSS_TRANSLATORS = {"html": HTMLTranslator(), "xml": GenericTranslator()}
-# A step tested on one attribute ("[data-role=content]", ".sapo", "div.sapo",
-# "a[href*='/tac-gia/']"): libxml2 builds and tests a node-set for the predicate's ``@attr``
-# on every element the step reaches, which costs more than walking the attribute itself and
-# taking its owner (several times more for a wildcard step, a third more for a tag's).
-# Rewritten so, the step finds the same elements.  A step testing a class and an attribute's
-# value ("p.sapo[data-role=sapo]") walks the attribute and tests the class on its owner.  A step
-# followed by another predicate (":first-child") is left alone: there the predicate would count
-# positions on the parent axis.
-_STEP = r"::([\w-]+|\*)"
-_VALUE = r"('[^']*')"
-_HAS_CLASS = (
-    rf"@class and contains\(@class, {_VALUE}\) and "
-    rf"contains\(concat\(' ', normalize-space\(@class\), ' '\), {_VALUE}\)"
-)
-_ATTRIBUTE_WALKS = (
-    # [data-role=content]
-    (re.compile(rf"{_STEP}\[@([\w-]+) = {_VALUE}\](?!\[)"), r"::\1/@\2[. = \3]/parent::*"),
-    # .sapo
-    (
-        re.compile(rf"{_STEP}\[{_HAS_CLASS}\](?!\[)"),
-        r"::\1/@class[contains(., \2) and contains(concat(' ', normalize-space(.), ' '), \3)]/parent::*",
-    ),
-    # [href*='/tac-gia/']
-    (
-        re.compile(rf"{_STEP}\[@([\w-]+) and contains\(@\2, {_VALUE}\)\](?!\[)"),
-        r"::\1/@\2[contains(., \3)]/parent::*",
-    ),
-    # p.sapo[data-role=sapo]: last, as its class test stays a predicate
-    (
-        re.compile(rf"{_STEP}\[\(({_HAS_CLASS})\) and \(@([\w-]+) = {_VALUE}\)\](?!\[)"),
-        r"::\1/@\5[. = \6]/parent::*[\2]",
-    ),
 )
 
 
@@ -174,16 +129,8 @@ class NotAnArticle(Exception):
         self.reason = reason
 
 
-class OutletProfile(Protocol):
-    """What extraction reads from an outlet spider (class or instance)."""
-
-    outlet: str
-    selectors: dict[str, str | Sequence[str]]
-    remove_selectors: Sequence[str]
-
-
 def clean_text(text: str | None) -> str:
-    # str.split() splits on exactly the characters \s matches; it is several times faster than WS.sub.
+    """*text* on one line, its whitespace collapsed."""
     return " ".join((text or "").split())
 
 
@@ -225,25 +172,8 @@ def _json_ld_objects(texts: Iterable[str]) -> Iterator[dict[str, Any]]:
                 yield obj
 
 
-@lru_cache(maxsize=1024)
-def _css(css: str, page_type: str = "html") -> etree.XPath:
-    """*css* as parsel reads it on a page of *page_type*, translated and compiled once: on a small
-    page parsel's per-call work and its Selector wrapping cost more than the search itself."""
-    translator = _CSS_TRANSLATORS["xml" if page_type == "xml" else "html"]
-    return etree.XPath(_attribute_walks(translator.css_to_xpath(css)), smart_strings=False)
-
-
-def _attribute_walks(xpath: str) -> str:
-    """*xpath* with its steps tested on one attribute searched on the attribute axis (see above)."""
-    for step, walk in _ATTRIBUTE_WALKS:
-        xpath = step.sub(walk, xpath)
-    return xpath
-
-
 def _string(element: Any) -> str:
-    """All the text in *element*, its tail left out: XPath's ``string()``.  libxml2's text
-    serialisation gives the same string at about a third of the cost of an XPath call,
-    which matters when every paragraph of a body is read."""
+    """All the text in *element*, its tail left out: XPath's ``string()``, by libxml2's text serialiser."""
     return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
 
 
@@ -271,31 +201,55 @@ def _names(value: Any) -> list[str]:
     return names
 
 
+@lru_cache(maxsize=1024)
+def _css(css: str) -> etree.XPath:
+    """*css* as parsel reads it (``::text`` and ``::attr()`` included), translated and compiled once."""
+    return etree.XPath(css2xpath(css), smart_strings=False)
+
+
+class OutletProfile(Protocol):
+    """What extraction reads from an outlet spider (class or instance)."""
+
+    outlet: str
+    language: str
+    selectors: dict[str, str | Sequence[str]]
+    remove_selectors: Sequence[str]
+    cms_selectors: dict[str, str | Sequence[str]]
+    cms_remove_selectors: Sequence[str]
+
+
 class ArticlePage:
     """One fetched page and the outlet profile that reads it."""
 
-    def __init__(self, url: str, selector: Selector, profile: Any | None = None, status: int = 200) -> None:
+    def __init__(
+        self, url: str, selector: Selector, profile: OutletProfile | None = None, status: int = 200
+    ) -> None:
         self.url = url
         self.sel = selector
         self.profile = profile
         self.status = status
-        self.selectors: dict[str, Any] = dict(getattr(profile, "selectors", None) or {})
         self.outlet = getattr(profile, "outlet", None) or outlet_of(url)
-        self.generic: set[str] = set()
+        # Each field's selectors by layer, in the order they are tried.
+        self.layers: tuple[tuple[str, dict[str, Any]], ...] = (
+            ("selector", getattr(profile, "selectors", None) or {}),
+            ("cms", getattr(profile, "cms_selectors", None) or {}),
+            ("generic", GENERIC_SELECTORS),
+        )
         # The fields' elements are lxml's own: the page's Selector is only the parsed tree.
         self.root = selector.root
-        self._selected: dict[str, list[Any]] = {}
+        self._selected: dict[str, tuple[list[Any], str | None]] = {}
         self._read_tags()
         self.article_ld = next((o for o in self.json_ld if _types(o) & ARTICLE_TYPES), None)
 
     @classmethod
-    def from_response(cls, response: Any, profile: Any | None = None) -> ArticlePage:
-        return cls(response.url, _page_selector(response), profile, getattr(response, "status", 200))
+    def from_response(cls, response: TextResponse, profile: OutletProfile | None = None) -> ArticlePage:
+        selector = Selector(body=response.body, encoding=page_encoding(response), base_url=response.url)
+        return cls(response.url, selector, profile, response.status)
 
     @classmethod
-    def from_html(cls, html: str | bytes, url: str, profile: Any | None = None) -> ArticlePage:
+    def from_html(cls, html: str | bytes, url: str, profile: OutletProfile | None = None) -> ArticlePage:
         text = html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html
-        return cls(url, _html_selector(url, text=text), profile)
+        return cls(url, Selector(text=text, base_url=url), profile)
 
     # -- small readers -------------------------------------------------------------
 
@@ -307,11 +261,9 @@ class ArticlePage:
         return None
 
     def _read_tags(self) -> None:
-        """The metas, the canonical link and the JSON-LD, in one pass over the page: lxml's tag
-        filter walks the tree in C, about as fast as one XPath search of it, where each of these
-        took a search of its own."""
+        """The metas, the canonical link and the JSON-LD, in one pass over the page."""
         if self.sel.type == "json":
-            self.sel.xpath("/")  # a JSON document is no page: parsel's ValueError, as before
+            self.sel.xpath("/")  # a JSON document is no page: parsel's ValueError
         # The first content of each meta property, name or itemprop.
         self._metas: dict[str, str] = {}
         self._canonical_href: str | None = None
@@ -334,34 +286,32 @@ class ArticlePage:
     def css(self, css: str, element: Any = None) -> list[Any]:
         """The elements (or strings, for ``::text`` and ``::attr()``) *css* finds in *element*,
         by default the page, as ``Selector.css`` would."""
-        return _css(css, self.sel.type)(self.root if element is None else element)
+        return _css(css)(self.root if element is None else element)
 
-    def select(self, field: str) -> list[Any]:
-        """Elements for *field*: the outlet's selectors first (the first that matches), then
-        the markup most Vietnamese CMSs share (``GENERIC_SELECTORS``); ``self.generic``
-        notes the fields that only the shared markup answered.  Each field is searched once."""
+    def select(self, field: str) -> tuple[list[Any], str | None]:
+        """Elements for *field*, and the layer that found them: the outlet's selectors first (the
+        first that matches), then its CMS's, then microdata.  Each field is searched once."""
         if field not in self._selected:
             self._selected[field] = self._select(field)
-        return list(self._selected[field])
+        elements, origin = self._selected[field]
+        return list(elements), origin
 
-    def _select(self, field: str) -> list[Any]:
-        for css in _as_list(self.selectors.get(field)):
-            found = self.css(css)
-            if found:
-                return found
-        for css in GENERIC_SELECTORS.get(field, ()):
-            found = self.css(css)
-            if found:
-                self.generic.add(field)
-                return found
-        return []
+    def _select(self, field: str) -> tuple[list[Any], str | None]:
+        for origin, selectors in self.layers:
+            for css in _as_list(selectors.get(field)):
+                found = self.css(css)
+                if found:
+                    return found, origin
+        return [], None
 
-    def select_text(self, field: str) -> str | None:
-        for el in self.select(field):
+    def select_text(self, field: str) -> tuple[str | None, str | None]:
+        """The first non-empty text of *field*'s elements, and the layer that found them."""
+        elements, origin = self.select(field)
+        for el in elements:
             text = _text(el)
             if text:
-                return text
-        return None
+                return text, origin
+        return None, None
 
     def ld(self, key: str) -> Any:
         return self.article_ld.get(key) if self.article_ld else None
@@ -375,7 +325,7 @@ class ArticlePage:
         canonical = self.canonical_url()
         if canonical and urlsplit(canonical).path in ("", "/") and urlsplit(self.url).path not in ("", "/"):
             raise NotAnArticle("not_article", f"canonical link points to the home page ({canonical})")
-        has_title = bool(self.select("title")) or self.article_ld is not None
+        has_title = bool(self.select("title")[0]) or self.article_ld is not None
         og_type = (self.meta("og:type") or "").lower()
         if not has_title and og_type != "article" and not self.meta("article:published_time"):
             raise NotAnArticle(
@@ -402,20 +352,20 @@ class ArticlePage:
             origins,
             "title",
             # The headline as printed: JSON-LD and og:title are sometimes an earlier or SEO wording.
-            ("selector", lambda: self.select_text("title")),
-            ("json-ld", lambda: self.ld("headline")),
-            ("meta", lambda: self.meta("og:title")),
-            (
+            lambda: self.select_text("title"),
+            lambda: (self.ld("headline"), "json-ld"),
+            lambda: (self.meta("og:title"), "meta"),
+            lambda: (
+                clean_text(self.sel.xpath("string(//h1)").get()) or self.sel.css("title::text").get(),
                 "fallback",
-                lambda: clean_text(self.sel.xpath("string(//h1)").get()) or self.sel.css("title::text").get(),
             ),
         )
         draft.sapo = self._first(
             origins,
             "sapo",
-            ("selector", lambda: self.select_text("sapo")),
-            ("json-ld", lambda: self.ld("description")),
-            ("meta", lambda: self.meta("og:description", "description")),
+            lambda: self.select_text("sapo"),
+            lambda: (self.ld("description"), "json-ld"),
+            lambda: (self.meta("og:description", "description"), "meta"),
         )
         self._read_body(draft)
         self._read_dates(draft)
@@ -425,10 +375,14 @@ class ArticlePage:
         draft.language = self._language()
         return draft
 
-    def _first(self, origins: dict[str, str], field: str, *layers: tuple[str, Any]) -> str | None:
-        for origin, read in layers:
-            value = read()
-            if isinstance(value, str) and (text := clean_text(value)):
+    def _first(
+        self, origins: dict[str, str], field: str, *layers: Callable[[], tuple[Any, str | None]]
+    ) -> str | None:
+        """The value of the first layer that gives text, the layer noted in *origins*.  Each layer
+        returns (value, origin) and is read only if those before it gave nothing."""
+        for read in layers:
+            value, origin = read()
+            if isinstance(value, str) and (text := clean_text(value)) and origin:
                 origins[field] = origin
                 return text
         return None
@@ -436,25 +390,26 @@ class ArticlePage:
     # -- body -----------------------------------------------------------------------
 
     def _read_body(self, draft: ArticleDraft) -> None:
-        body = self.select("body")
-        origin = "generic" if "body" in self.generic else "selector"
+        body, origin = self.select("body")
         if not body:
             container = self._densest_container()
             if container is None:
                 return
             body, origin = [container], "fallback"
-        root = _detached_copy(body[0])
-        # One search for all of them: elements inside one already dropped are dropped with it.
+        root = copy.deepcopy(body[0])  # removing boilerplate must not change the page's own tree
         remove = [*root.iter(*GENERIC_REMOVE_TAGS), *GENERIC_REMOVE_MARKED(root)]
-        outlet_remove = ", ".join(_as_list(getattr(self.profile, "remove_selectors", None)))
-        if outlet_remove:
-            remove += self.css(outlet_remove, root)
+        profile_remove = [
+            *_as_list(getattr(self.profile, "cms_remove_selectors", None)),
+            *_as_list(getattr(self.profile, "remove_selectors", None)),
+        ]
+        if profile_remove:
+            remove += self.css(", ".join(profile_remove), root)
         # An element inside one already dropped goes with it; dropping it again is harmless.
         for el in remove:
             _drop(el)
         draft.images.extend(self._take_figures(root))
         draft.paragraphs = [t for t in block_texts(root) if t]
-        if draft.paragraphs:
+        if draft.paragraphs and origin:
             draft.field_origins["body"] = origin
 
     def _take_figures(self, root: Any) -> list[Image]:
@@ -506,14 +461,15 @@ class ArticlePage:
             value = self.meta(*names)
             if value:
                 found.append(DateCandidate(value, "meta", kind))
-        for el in self.select("date"):
+        elements, origin = self.select("date")
+        for el in elements:
             attr = el.get("datetime") or el.get("content")
             text = _text(el)
             for value in (attr, text):
                 if value:
                     found.append(DateCandidate(value, "page", "published"))
-        if self.select("date"):
-            draft.field_origins["date"] = "selector"
+        if elements and origin:
+            draft.field_origins["date"] = origin
         elif not any(c.kind == "published" for c in found) and (printed := self._date_near_title()):
             # No structured date and no date element matched: plain portals print it under the title.
             found.append(DateCandidate(printed, "text", "published"))
@@ -521,7 +477,7 @@ class ArticlePage:
 
     def _date_near_title(self) -> str | None:
         """The first short line holding a full date among the elements that follow the title (h1)."""
-        heading = self.select("title") or _BODY_HEADINGS(self.root)
+        heading = self.select("title")[0] or _BODY_HEADINGS(self.root)
         if not heading:
             return None
         title_root = heading[0]
@@ -538,21 +494,13 @@ class ArticlePage:
                 # The parent's text first: "<div><span>26/04/2023</span> <span>14:28</span></div>".
                 lines.insert(0, _text(parent))
             for line in lines:
-                if len(line) <= DATE_LINE_MAX_CHARS and PRINTED_DATE.search(line):
+                if len(line) <= DATE_LINE_MAX_CHARS and find_datetime(line):
                     return line
         return None
 
     def _read_authors(self, draft: ArticleDraft) -> None:
-        date_css = ", ".join(_as_list(self.selectors.get("date"))) or None
-        for el in self.select("author"):
-            el_root = el
-            if date_css and self.css(date_css, el):
-                # The date printed inside the credit goes, from a copy: the date reader still needs it.
-                el_root = _detached_copy(el)
-                for d in self.css(date_css, el_root):
-                    _drop(d)
-            # The old vtv layout prints "PV ...-<span class=time>...</span>": drop the separator too.
-            text = _text(el_root).strip(" -–|,")
+        for el in self.select("author")[0]:
+            text = _text(el)
             if text:
                 draft.authors_raw.append(AuthorCandidate(text, "page"))
         value = self.meta("article:author", "author", "dc.creator")
@@ -574,15 +522,26 @@ class ArticlePage:
         if crumbs:
             draft.section, draft.field_origins["section"] = crumbs, "json-ld"
         else:
-            crumbs = [_text(e) for e in self.select("section")]
-            crumbs = _unique(c for c in crumbs if c and c.lower() != "trang chủ")
-            if crumbs:
-                draft.section, draft.field_origins["section"] = crumbs, "selector"
+            elements, origin = self.select("section")
+            crumbs = _unique(_text(e) for e in elements if not self._is_home_or_self(e, draft.title))
+            if crumbs and origin:
+                draft.section, draft.field_origins["section"] = crumbs, origin
             elif self.meta("article:section"):
                 draft.section, draft.field_origins["section"] = [self.meta("article:section") or ""], "meta"
-        draft.tags = _unique(_text(e) for e in self.select("tags"))
+        draft.tags = _unique(_text(e) for e in self.select("tags")[0])
         keywords = self.meta("keywords", "news_keywords") or ""
         draft.keywords = _unique(k.strip() for k in keywords.split(","))
+
+    def _is_home_or_self(self, crumb: Any, title: str | None) -> bool:
+        """A breadcrumb entry that is no section: the home page ("Trang chủ", the site's address, a
+        link to "/") or the article itself (its title)."""
+        text = _text(crumb).casefold()
+        link = crumb.get("href") or next((a.get("href") for a in crumb.iter("a")), None)
+        return (
+            text in ("trang chủ", "home", self.outlet.casefold())
+            or bool(title and text == clean_text(title).casefold())
+            or (link is not None and urlsplit(urljoin(self.url, link)).path in ("", "/"))
+        )
 
     def _read_lead_image(self, draft: ArticleDraft) -> None:
         lead = self.meta("og:image")
@@ -591,7 +550,6 @@ class ArticlePage:
 
     def _language(self) -> str | None:
         document = self.root.getroottree().getroot()
-        # /html/@lang, read without an XPath search.
         lang = (document.get("lang") if document.tag == "html" else None) or self.meta(
             "Language", "og:locale", "inLanguage"
         )
@@ -614,64 +572,26 @@ META_CHARSET = re.compile(rb"""<meta\b[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z
 META_CHARSET_SPAN = 65536
 
 
-def page_encoding(response: Any) -> str:
-    """The response's encoding as Scrapy finds it, but without its costly guess.
+def page_encoding(response: TextResponse) -> str:
+    """The page's encoding as Scrapy finds it, but with a ``<meta>`` charset anywhere in the first
+    64 KB read before Scrapy's guess.
 
-    Scrapy takes it from the response (an encoding given, a BOM, the Content-Type
-    header) or from a <meta> in the first 4 KB of the body; failing those it
-    decodes the whole body, twice, to guess.  A <meta> in the first 64 KB is read
-    before that guess.
+    Scrapy takes it from the Content-Type header, a BOM or a ``<meta>`` in the first
+    4 KB; failing those it guesses (UTF-8, else cp1252), which garbles a page in
+    another encoding that declares it further down its head.
     """
-    declared = getattr(response, "_declared_encoding", lambda: None)()
-    if declared:
-        return declared
-    found = META_CHARSET.search(response.body[:META_CHARSET_SPAN])
-    if found:
-        with contextlib.suppress(LookupError):
-            return codecs.lookup(found.group(1).decode("ascii")).name
+    content_type = response.headers.get(b"Content-Type")
+    declared = (
+        (content_type and http_content_type_encoding(content_type.decode("latin-1")))
+        or read_bom(response.body)[0]
+        or html_body_declared_encoding(response.body)
+    )
+    if not declared and isinstance(response, HtmlResponse):
+        found = META_CHARSET.search(response.body[:META_CHARSET_SPAN])
+        if found:
+            with contextlib.suppress(LookupError):
+                return codecs.lookup(found.group(1).decode("ascii")).name
     return response.encoding
-
-
-def _page_selector(response: Any) -> Selector:
-    """The page's tree, parsed once.  UTF-8 pages are parsed from their bytes: Scrapy's
-    ``response.selector`` decodes the body to text, which parsel encodes back before parsing."""
-    if not isinstance(response, HtmlResponse):
-        return response.selector
-    encoding = page_encoding(response)
-    if codecs.lookup(encoding).name == "utf-8":
-        return _html_selector(response.url, body=response.body)
-    return _html_selector(response.url, text=response.body.decode(encoding, errors="replace"))
-
-
-def _html_selector(url: str, text: str = "", body: bytes = b"") -> Selector:
-    """parsel's parse of an HTML page, into lxml's plain elements rather than ``lxml.html``'s:
-    those look up their Python class in Python for every element the code touches, which
-    made walking a tree five times slower.  Nothing here needs their extra methods."""
-    root = create_root_node(text, _reused_html_parser, base_url=url, body=body, encoding="utf-8")
-    return Selector(root=root, type="html", base_url=url)
-
-
-_parsers = threading.local()
-
-
-def _reused_html_parser(**options: Any) -> etree.HTMLParser:
-    """An HTML parser made once per thread and options (lxml's parsers are not thread-safe).
-
-    parsel makes a parser for every page; a parser's first parse costs about 0.1 ms more
-    on a 220 KB page than the next ones (5 % of reading one), and lxml resets a parser,
-    its error log included, before each parse.
-    """
-    if not hasattr(_parsers, "made"):
-        _parsers.made = {}
-    key = tuple(sorted(options.items()))
-    if key not in _parsers.made:
-        _parsers.made[key] = etree.HTMLParser(**options)
-    return _parsers.made[key]
-
-
-def _detached_copy(element: Any) -> Any:
-    """A deep copy, so that removing boilerplate never changes the response's tree."""
-    return copy.deepcopy(element)
 
 
 def _drop(element: Any) -> None:

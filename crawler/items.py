@@ -10,9 +10,12 @@ README and in ``crawler/article.schema.json``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 SCHEMA_VERSION = 2
+
+# The exported record: a dict with the keys of RECORD_FIELDS, in that order, holding JSON values only.
+Record = dict[str, Any]
 
 # The exported record, in the order its keys are written.
 RECORD_FIELDS: tuple[str, ...] = (

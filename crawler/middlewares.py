@@ -9,19 +9,15 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError
-from scrapy.http import HtmlResponse, Response
-from scrapy.utils import response as response_utils
+from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 from twisted.internet.error import ConnectError, DNSLookupError, TimeoutError
 from twisted.internet.task import deferLater
-from w3lib import html as w3lib_html
 
-from crawler.extraction import page_encoding
-from crawler.state import store_for
+from crawler.state import state_store
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +191,7 @@ class ConditionalRequests:
         return bool(request.meta.get("vnnews_conditional")) and getattr(spider, "date_range", None) is None
 
     def process_request(self, request: Request) -> None:
-        store = store_for(self.crawler)
+        store = state_store(self.crawler)
         if store is None or not self._active(request):
             return
         etag, last_modified = store.validators(request.url)
@@ -218,47 +214,7 @@ class ConditionalRequests:
         return response
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        store = store_for(self.crawler)
+        store = state_store(self.crawler)
         if store is None or reason != "finished" or not self.pending:
             return
         store.save_validators(getattr(spider, "outlet", "") or spider.name, self.pending)
-
-
-# Scrapy looks for a <meta> refresh and a <base> in the first 4,096 characters of a page.
-HEAD_CHARS = 4096
-# Enough bytes for HEAD_CHARS characters in any encoding (UTF-8 takes at most 4 bytes a character).
-HEAD_BYTES = 4 * HEAD_CHARS
-# Where Scrapy keeps what it read of a response's head.  Should a release rename them, the
-# middleware falls back to Scrapy's own reading (tests/test_politeness.py then fails).
-_METAREFRESH_CACHE = getattr(response_utils, "_metaref_cache", None)
-_BASE_URL_CACHE = getattr(response_utils, "_baseurl_cache", None)
-
-
-class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
-    """Scrapy's meta-refresh redirects, with the page's head decoded instead of the whole page.
-
-    Scrapy slices those 4,096 characters out of ``response.text``, which decodes
-    the whole body (and, with no charset declared early, decodes it again to
-    guess one).  The crawl's own process never needs the text of an article,
-    which a parse worker reads from the bytes: for 200 KB pages the decode took
-    7 % of that process's CPU.  The head is decoded here with the
-    encoding extraction uses, and put where Scrapy's own lookups find it, so the
-    redirect rules stay Scrapy's.  A page that declares no charset at all is still
-    decoded whole: only that tells whether it is UTF-8.
-    """
-
-    def process_response(self, request: Request, response: Response) -> Request | Response:
-        if (
-            isinstance(response, HtmlResponse)
-            and _METAREFRESH_CACHE is not None
-            and _BASE_URL_CACHE is not None
-            and response not in _METAREFRESH_CACHE
-        ):
-            encoding = page_encoding(response)
-            head = response.body[:HEAD_BYTES].decode(encoding, errors="replace")[:HEAD_CHARS]
-            base_url = w3lib_html.get_base_url(head, response.url, encoding)
-            _BASE_URL_CACHE.setdefault(response, base_url)
-            _METAREFRESH_CACHE[response] = w3lib_html.get_meta_refresh(
-                head, base_url, encoding, ignore_tags=self._ignore_tags
-            )
-        return super().process_response(request, response)

@@ -10,28 +10,11 @@ from typing import Any
 
 from scrapy.http import HtmlResponse
 from scrapy.settings import BaseSettings
-from scrapy.spiderloader import SpiderLoader
 
-from crawler.extraction import ArticlePage, outlet_of
+from crawler.extraction import ArticlePage
+from crawler.outlets import spider_for
 from crawler.spiders.base import NewsSpider
-from crawler.spiders.generic import GenericSpider
 from pipelines.base import OfflinePipelines
-
-
-def spider_class_for(
-    settings: BaseSettings, url: str | None = None, name: str | None = None
-) -> type[NewsSpider]:
-    """The outlet spider by name, or the one whose domain serves *url*; else the generic spider."""
-    loader = SpiderLoader.from_settings(settings)
-    if name:
-        return loader.load(name)
-    host = outlet_of(url or "")
-    for spider_name in loader.list():
-        cls = loader.load(spider_name)
-        outlet = getattr(cls, "outlet", "")
-        if outlet and (host == outlet or host.endswith("." + outlet)):
-            return cls
-    return GenericSpider
 
 
 def page_url(body: bytes) -> str | None:
@@ -51,7 +34,7 @@ class OfflineExtractor:
         self._spiders: dict[type, NewsSpider] = {}
 
     def spider_for(self, url: str) -> NewsSpider:
-        cls = spider_class_for(self.settings, url, self.spider_name)
+        cls = spider_for(self.settings, url, self.spider_name)
         if cls not in self._spiders:
             self._spiders[cls] = cls()
         return self._spiders[cls]

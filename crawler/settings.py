@@ -24,10 +24,6 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # Keep it above 0: Scrapy 2.19 on asyncio holds an outlet to CONCURRENT_REQUESTS_PER_DOMAIN only
 # when there is a delay (with 0 it starts every queued request of the outlet at once).
 DOWNLOAD_DELAY = 0.25
-# Scrapy works through a response's output with this many asyncio tasks, started for every
-# response; an article yields one record, a listing a few dozen requests, all handled synchronously.
-# The default, 100, costs more than the parse of a small page.
-CONCURRENT_ITEMS = 8
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -68,9 +64,6 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     # Close to the download, so that the headers it adds are the ones sent.
     "crawler.middlewares.ConditionalRequests": 950,
-    # Scrapy's, without decoding a whole article to read its head.
-    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.middlewares.HeadMetaRefreshMiddleware": 580,
 }
 # Connection failures, with no page fetched yet, after which a crawl stops (0: never).
 VNNEWS_UNREACHABLE_AFTER = 3
@@ -91,9 +84,14 @@ ITEM_PIPELINES = {
     "pipelines.state.StatePipeline": 700,
 }
 
-# Only what is new: the state store (crawler/state.py) of what earlier crawls exported.  A crawl
-# that overwrites its output (-O) is a snapshot and leaves the store alone.
-VNNEWS_STATE_ENABLED = True
+# Only what is new: the state store (crawler/state.py) of what earlier crawls exported, opened by
+# crawler.state.StateExtension.  Unset, a crawl keeps state unless it overwrites its output (-O):
+# that is a snapshot, which leaves the store alone.  True or False decide for every crawl.
+VNNEWS_STATE_ENABLED: bool | None = None
+# A known article found again (feed, listing, sitemap without a newer lastmod) is fetched again only
+# once this many hours have passed since its last fetch: corrections are caught within a day, and a
+# rerun with nothing new fetches no article.
+VNNEWS_REVISIT_AFTER = 24.0
 # Seconds between commits: the export files fsynced, then the store told of the lines they hold.
 VNNEWS_COMMIT_INTERVAL = 0.5
 # The SQLite file; unset: <VNNEWS_DATA_DIR>/state/state.sqlite3.
@@ -107,7 +105,7 @@ VNNEWS_JOBS_DIR = os.environ.get("VNNEWS_JOBS_DIR") or None
 
 # Health checks (crawler/monitors.py), by spidermon.  Records are validated by pipelines/validate.py.
 SPIDERMON_ENABLED = True
-EXTENSIONS = {"spidermon.contrib.scrapy.extensions.Spidermon": 500}
+EXTENSIONS = {"crawler.state.StateExtension": 100, "spidermon.contrib.scrapy.extensions.Spidermon": 500}
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.OutletHealth"]
 VNNEWS_HEALTH_MIN_RECORDS = 1
 VNNEWS_HEALTH_MIN_SAMPLE = 10

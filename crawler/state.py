@@ -1,8 +1,11 @@
 """What earlier crawls exported: the state store behind "export only what is new".
 
 One SQLite file (``VNNEWS_STATE_PATH``, default ``data/state/state.sqlite3``), no
-server.  It keeps, per canonical URL, the content hash and revision last
-exported and when the article was first and last seen; per feed and sitemap, the
+server, opened for each crawl by :class:`StateExtension` (a Scrapy extension);
+spiders, middlewares and pipelines find it with :func:`state_store`.  It keeps,
+per canonical URL, the content hash and revision last exported, when the
+article was first seen, and when a crawl last fetched it (``last_seen``: it
+decides when a known article is fetched again); per feed and sitemap, the
 ``ETag``/``Last-Modified`` for conditional requests; per export file, whether
 the crawl writing it finished (a file left unfinished by a killed crawl is
 repaired and reconciled by the next one, see ``pipelines/state.py``).
@@ -21,10 +24,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -56,31 +58,9 @@ CREATE TABLE IF NOT EXISTS exports (
 );
 """
 
-VN_TZ = timezone(timedelta(hours=7))
-
 
 def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def parse_lastmod(value: str | None) -> datetime | None:
-    """A sitemap ``lastmod`` (W3C datetime) as an aware datetime, or None.
-
-    A date alone ("2026-06-28") stands for the whole day, so it is read as its
-    last second, in Vietnam time when no offset is given: an article is only
-    known unchanged when it was seen after the day ended.
-    """
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            moment = datetime.fromisoformat(text) + timedelta(days=1, seconds=-1)
-        else:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
 
 
 @dataclass(frozen=True)
@@ -162,13 +142,6 @@ class StateStore:
         with self._write() as db:
             db.execute("UPDATE articles SET last_seen = ? WHERE canonical_url = ?", (seen_at, canonical_url))
 
-    def seen_after(self, canonical_url: str, moment: datetime) -> bool:
-        """Whether the article was last seen at or after *moment* (so it has not changed since)."""
-        row = self.db.execute(
-            "SELECT last_seen FROM articles WHERE canonical_url = ?", (canonical_url,)
-        ).fetchone()
-        return bool(row) and datetime.fromisoformat(row["last_seen"]) >= moment
-
     def articles(self, outlet: str | None = None) -> list[ArticleState]:
         query, args = "SELECT * FROM articles", ()
         if outlet:
@@ -228,8 +201,6 @@ class StateStore:
 
 # -- one store per crawl -----------------------------------------------------------------
 
-_stores: WeakKeyDictionary[Crawler, StateStore] = WeakKeyDictionary()
-
 
 def state_path(settings: BaseSettings) -> str:
     return (
@@ -238,35 +209,48 @@ def state_path(settings: BaseSettings) -> str:
 
 
 def state_enabled(settings: BaseSettings) -> bool:
-    """Whether a crawl with these settings reads and writes the state store.
+    """Whether a crawl with these settings reads and writes the state store: ``VNNEWS_STATE_ENABLED``.
 
-    Not when it is off (``VNNEWS_STATE_ENABLED=False``), and not for a crawl that
-    overwrites its output (``-O``): an overwritten file is a full snapshot, and
-    leaving out what an earlier run exported would lose it.
+    Unset, it follows the output: a crawl that overwrites its output (``-O``) keeps
+    no state, since an overwritten file is a full snapshot and leaving out what an
+    earlier run exported would lose it; every other crawl keeps it.
     """
-    if not settings.getbool("VNNEWS_STATE_ENABLED", True):
-        return False
+    explicit = settings.get("VNNEWS_STATE_ENABLED")
+    if explicit is not None:
+        return settings.getbool("VNNEWS_STATE_ENABLED")
     return not any(bool(options.get("overwrite")) for options in settings.getdict("FEEDS").values())
 
 
-def open_store(crawler: Crawler) -> StateStore | None:
-    """The crawl's state store, opened on first call (None when the crawl does not use one)."""
-    if crawler in _stores:
-        return _stores[crawler]
-    if not state_enabled(crawler.settings):
+class StateExtension:
+    """Opens the crawl's state store when the crawl is set up, and closes it when the engine stops.
+
+    ``EXTENSIONS`` builds it after the spider and before the engine, so that the
+    spider's discovery, the middlewares and the pipelines all find the store open.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.store: StateStore | None = None
+        if state_enabled(settings):
+            self.store = StateStore(state_path(settings), settings.getfloat("VNNEWS_STATE_TIMEOUT", 30.0))
+        crawler.signals.connect(self.close, signal=signals.engine_stopped)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StateExtension:
+        return cls(crawler)
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+
+def state_store(crawler: Crawler | Any) -> StateStore | None:
+    """The crawl's state store; None when the crawl keeps none, or for a spider outside a crawl."""
+    if crawler is None:
         return None
-    store = StateStore(state_path(crawler.settings), crawler.settings.getfloat("VNNEWS_STATE_TIMEOUT", 30.0))
-    _stores[crawler] = store
-    crawler.signals.connect(lambda: _close_store(crawler), signal=signals.engine_stopped, weak=False)
-    return store
-
-
-def store_for(crawler: Crawler | Any) -> StateStore | None:
-    """The store the crawl opened, if any; never opens one (a spider used outside a crawl has none)."""
-    return _stores.get(crawler) if crawler is not None else None
-
-
-def _close_store(crawler: Crawler) -> None:
-    store = _stores.pop(crawler, None)
-    if store is not None:
-        store.close()
+    try:
+        extension = crawler.get_extension(StateExtension)
+    except RuntimeError:  # the crawl has not built its extensions (a spider made by hand)
+        return None
+    return extension.store if extension is not None else None

@@ -1,26 +1,28 @@
 """What every cleaning step shares, and a way to run them all outside a crawl.
 
 Each step is an ordinary Scrapy item pipeline.  Its work lives in
-``process(draft, spider)``, which takes the spider as an argument so that the
+``process(item, spider)``, which takes the spider as an argument so that the
 same step runs in a crawl (spider from the crawler) and offline, in
 ``scrapy extract``, ``scrapy import-dump`` and the tests (spider made by hand).
+The spider is where a step finds what is known of the outlet (its self-names,
+lead prefixes, boilerplate...).
 
-The steps marked ``cleans_drafts`` (normalize → validate) need nothing but the
-draft and the spider's class attributes.  With parse workers
-(``crawler/parsing.py``) they run there, and the crawl's process receives the
-finished record, which those steps pass on untouched.
+One type flows through each part of the chain: the spider yields an
+:class:`~crawler.items.ArticleDraft`; normalize, boilerplate, dates and bylines
+clean it; validate turns it into the exported record (a dict in schema order),
+which dedupe, daterange and state pass on or drop.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
+from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import load_object
 
-from crawler.items import ArticleDraft
+from crawler.items import ArticleDraft, Record
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -44,19 +46,8 @@ class OfflineStats:
         self.values[key] = value
 
 
-@dataclass(frozen=True)
-class Dropped:
-    """What a parse worker yields for a draft one of its cleaning steps dropped (already counted
-    there): the crawl's first pipeline raises the DropItem, so that Scrapy logs and counts it."""
-
-    message: str
-
-
 class ArticlePipeline:
     """Base of the cleaning steps: ``process`` does the work."""
-
-    # Works on drafts alone (and the spider's class attributes): may run in a parse worker.
-    cleans_drafts = True
 
     def __init__(self, stats: Any = None, settings: BaseSettings | None = None) -> None:
         self.stats = stats if stats is not None else OfflineStats()
@@ -71,14 +62,10 @@ class ArticlePipeline:
 
     def process_item(self, item: Any) -> Any:
         assert self.crawler is not None
-        if isinstance(item, Dropped):
-            raise DropItem(item.message)
-        if self.cleans_drafts and not isinstance(item, ArticleDraft):
-            return item  # a record a parse worker finished
         return self.process(item, self.crawler.spider)
 
     def process(self, item: Any, spider: Spider | None) -> Any:
-        """Clean *item* (an ArticleDraft, or the record once validation made it)."""
+        """Clean *item*: a draft, or the record once validation made it."""
         raise NotImplementedError
 
 
@@ -93,11 +80,9 @@ def drop(stats: Any, reason: str, message: str) -> DropItem:
 
 
 class OfflinePipelines:
-    """The crawl's ITEM_PIPELINES chain, run on drafts without the engine."""
+    """The crawl's ITEM_PIPELINES chain of cleaning steps, run on drafts without the engine."""
 
     def __init__(self, settings: BaseSettings, stats: Any = None) -> None:
-        from scrapy.utils.conf import build_component_list
-
         self.stats = stats if stats is not None else OfflineStats()
         self.steps = []
         for path in build_component_list(settings.getwithbase("ITEM_PIPELINES")):
@@ -105,7 +90,7 @@ class OfflinePipelines:
             if issubclass(cls, ArticlePipeline):
                 self.steps.append(cls(self.stats, settings))
 
-    def run(self, draft: ArticleDraft, spider: Spider | None) -> dict[str, Any]:
+    def run(self, draft: ArticleDraft, spider: Spider | None) -> Record:
         """The exported record for *draft*; raises DropItem as the crawl would."""
         item: Any = draft
         for step in self.steps:

@@ -6,7 +6,7 @@ with no DOM at all, is cleaned here by rules shared by every outlet, in this
 order:
 
 1. Markdown leftovers: image and link-only lines removed, "**", "# ", italics
-   and escapes stripped.
+   and escapes stripped (``pipelines/text/markdown.py``).
 2. Line rules, wherever the line stands: "Theo dõi X trên", "Mời quý độc giả …",
    ">> Xem thêm: …", "Link bài viết: <url>", copyright lines, app promos, share
    bars, the outlet's own patterns.  "Tác giả: X" lines become author
@@ -34,15 +34,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import Any
 
 from crawler.items import ArticleDraft, AuthorCandidate, DateCandidate, Image
 from pipelines.base import ArticlePipeline
-from pipelines.bylines import looks_like_byline
-
-if TYPE_CHECKING:
-    from scrapy import Spider
+from pipelines.bylines import BylineReader
+from pipelines.text.dates import split_trailing_date, whole_line_date
+from pipelines.text.markdown import is_image_line, is_link_line, plain_text
 
 # -- thresholds ----------------------------------------------------------------------
 
@@ -98,23 +97,8 @@ _SHARE_TOKEN = (
 )
 
 
-class WordGated:
-    """A full-match pattern tried only on lines that hold *word* (case aside).
-
-    For a rule whose words may stand anywhere in the line (``.{0,200}Ghi rõ nguồn…``): the
-    regex engine would look for them from each of the first 200 places of every paragraph.
-    """
-
-    def __init__(self, word: str, pattern: re.Pattern[str]) -> None:
-        self.word = word.casefold()
-        self.pattern = pattern
-
-    def fullmatch(self, text: str) -> re.Match[str] | None:
-        return self.pattern.fullmatch(text) if self.word in text.casefold() else None
-
-
 # Full-match line rules, tried in order on a paragraph without its leading "* " / "- " bullet.
-LINE_RULES: tuple[tuple[str, re.Pattern[str] | WordGated], ...] = (
+LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "follow",
         re.compile(
@@ -148,9 +132,9 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str] | WordGated], ...] = (
     ),
     (
         "copyright",
-        WordGated(
-            "Ghi rõ nguồn",
-            re.compile(r".{0,200}\bGhi rõ nguồn\b.{0,120}\bkhi phát hành lại\b.{0,60}", re.IGNORECASE),
+        # Short lines only: the lookahead turns a long paragraph down before the search for the words.
+        re.compile(
+            r"(?=.{0,380}$).{0,200}?\bGhi rõ nguồn\b.{0,120}?\bkhi phát hành lại\b.{0,60}", re.IGNORECASE
         ),
     ),
     # Short and without a clause: "Tải ứng dụng VTV Go", not "Tải ứng dụng về máy, người dùng …".
@@ -171,28 +155,6 @@ AUTHOR_LABEL = re.compile(
 )
 AUTHOR_LINE_MAX_CHARS = 120
 
-_WEEKDAY = r"(?:Thứ\s+(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|Chủ\s+nhật|T[2-7]|CN)"
-_DMY = r"\d{1,2}/\d{1,2}/\d{4}"
-_HM = r"\d{1,2}[:h]\d{2}(?::\d{2})?"
-_GMT = r"\(?\s*GMT\s*\+\s*7\s*\)?"
-_DATE_EXPR = (
-    rf"(?:{_WEEKDAY}\s*[,-]?\s*)?(?:ngày\s+)?"
-    rf"(?:{_DMY}(?:\s*[-,|]?\s*(?:lúc\s+)?{_HM})?|{_HM}\s*[-,|]?\s*(?:ngày\s+)?{_DMY}"
-    rf"|\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]{_HM})?)"
-    rf"(?:\s*{_GMT})?"
-)
-# "26/04/2023 14:28", "01:38 06/09/2023", "Cập nhật: Thứ bảy, 7/3/2026, 00:05 (GMT+7)".
-DATE_LINE = re.compile(
-    rf"(?:(?:Cập nhật|Ngày đăng|Đăng lúc|Đăng ngày|Thời gian)\s*(?:lúc)?\s*:?\s*)?"
-    rf"(?P<date>{_DATE_EXPR})\s*\|?",
-    re.IGNORECASE,
-)
-# "PV Thường trú THVN tại Trung Quốc-Thứ sáu, ngày 11/10/2024 20:02 GMT+7": a credit with its date.
-# Not "Hà Nội, ngày …": a place with its date is separated by a comma, a credit by a dash.
-CREDIT_WITH_DATE = re.compile(rf"(?P<author>[^\d|]{{2,80}}?)\s*[-–|]\s*(?P<date>{_DATE_EXPR})", re.IGNORECASE)
-# " date 2025-10-10 <lead>": the date a dump tool put before the first paragraph.
-DUMP_DATE_PREFIX = re.compile(r"^date\s+(?P<date>\d{4}-\d{2}-\d{2})\s+(?=\S)")
-
 # "./." (and its short forms) closes an article in Vietnamese print style.
 END_MARK = re.compile(r"\s*(?:\./\.?|/\.)$")
 
@@ -202,33 +164,22 @@ _CREDIT = (
     r"|Ảnh\s+minh\s+h(?:ọa|oạ))"
 )
 CAPTION_CREDIT = re.compile(rf"(?:^|(?<=[\s.,;:)\]_|–—-]))\(?\s*{_CREDIT}\s*\)?\s*\.?$", re.IGNORECASE)
-# Every credit names one of these words: a line without any cannot end in a credit, and the
-# substring test is far cheaper than the credit pattern's search from every position.
-CREDIT_WORDS = ("ảnh", "đồ họa", "đồ hoạ", "video", "clip", "infographic")
 # "…Siêu_Ảnh: TTXVN" (a Markdown dump's separator) reads "…Siêu - Ảnh: TTXVN".
 UNDERSCORE_BEFORE_CREDIT = re.compile(r"\s*_\s*(?=\(?(?:Ảnh|Đồ họa|Đồ hoạ)\b)", re.IGNORECASE)
 
-# Markdown left by dumps and HTML-to-text converters.
-MD_IMAGE_LINE = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
-MD_LINK_LINE = re.compile(r"^\[[^\]]*\]\([^)]*\)$")
-URL_LINE = re.compile(r"^<?https?://\S+>?$")
-MD_INLINE_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-MD_INLINE_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+(?:\s+\"[^\"]*\")?\)")
-MD_HEADING = re.compile(r"^#{1,6}\s+")
-MD_ITALIC = re.compile(r"^([*_])(?=\S)(.+?)(?<=\S)\1$")
-MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 BULLET = re.compile(r"^[*\-•]\s+")
 
-# Outlet prefixes of a lead: "VTV.vn - ", "TTO - ", "(Dân trí) - ", "(NLĐO) - ".
-KNOWN_SAPO_PREFIX = re.compile(
-    r"^\s*(?:VTV\.vn|VTV|VOV\.vn|VOV|TTO|TPO|NLĐO|PLO|SGGPO|ANTĐO|NDO|HNMO|GDVN|GD&TĐ|CAND|QĐND|Dân trí"
-    r"|Chinhphu\.vn|VnExpress|VietNamNet|VnEconomy|VietnamPlus|Baoquocte\.vn|TG&VN|Zing|ZNEWS|TTXVN|VNA"
-    r"|Thanh Niên|Tuổi Trẻ|TN)\s*[-–—]\s*",
-    re.IGNORECASE,
-)
+# Prefixes of a lead that name the outlet: "(Dân trí) - ", "(NLĐO) - ", or the outlet's own names
+# ("VTV.vn - ", "TTO - ": its domain, the domain's first label, the spider's lead_prefixes).
 BRACKETED_SAPO_PREFIX = re.compile(r"^\s*\([^()]{2,30}\)\s*[-–—:]\s*")
 # What may follow an outlet's own name in a prefix: its domain ending, then the dash.
 OUTLET_NAME_TAIL = re.compile(r"^(?:\.[a-z]{2,4})*\s*[-–—]\s*", re.IGNORECASE)
+# What separates a credit from the date printed after it ("PV … - Thứ sáu, ngày 11/10/2024 20:02").
+CREDIT_DATE_SEPARATOR = re.compile(r"\s*[-–|]\s*$")
+CREDIT_MAX_CHARS = 80
+
+# Lines taken for bylines where they stand (a credit right after the end mark).
+BYLINES = BylineReader()
 
 
 @dataclass
@@ -243,6 +194,25 @@ class CleanedBody:
     author_lines: list[str] = field(default_factory=list)
     # Date expressions printed as their own line at the top.
     date_lines: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OutletRules:
+    """An outlet's own boilerplate: full-match patterns, end-of-article headings, lead prefixes."""
+
+    patterns: tuple[re.Pattern[str], ...] = ()
+    stop_headings: tuple[str, ...] = ()
+    lead_prefixes: tuple[str, ...] = ()
+
+    @staticmethod
+    @cache
+    def of(spider_class: type) -> OutletRules:
+        """The rules a spider class declares, compiled once."""
+        return OutletRules(
+            tuple(re.compile(p) for p in getattr(spider_class, "boilerplate_patterns", ())),
+            tuple(getattr(spider_class, "stop_headings", ())),
+            tuple(getattr(spider_class, "lead_prefixes", ())),
+        )
 
 
 # -- small predicates --------------------------------------------------------------
@@ -278,55 +248,38 @@ class StopHeadings:
 
     def __init__(self, headings: Iterable[str]) -> None:
         self.keys = frozenset(_stop_core(h).casefold() for h in headings)
-        self.longest = max(map(len, self.keys), default=0)
 
     def heads(self, text: str) -> bool:
-        core = _stop_core(text)
-        # Case folding never shortens a text: a longer line is no heading, and is not folded.
-        return len(core) <= self.longest and core.casefold() in self.keys
-
-
-def _has_credit_separator(text: str) -> bool:
-    """A "PV … - <date>" line needs its dash (or bar): without one, CREDIT_WITH_DATE, whose
-    author part grows a character at a time, need not be tried."""
-    return "-" in text or "–" in text or "|" in text
-
-
-def _may_have_credit(text: str) -> bool:
-    folded = text.casefold()
-    return any(word in folded for word in CREDIT_WORDS)
+        return _stop_core(text).casefold() in self.keys
 
 
 def _has_credit(text: str) -> bool:
-    return _may_have_credit(text) and bool(CAPTION_CREDIT.search(text))
+    return bool(CAPTION_CREDIT.search(text))
 
 
 def _uncredited(text: str) -> str:
     """*text* without the photo credit it ends in (unchanged when it has none)."""
-    return CAPTION_CREDIT.sub("", text) if _may_have_credit(text) else text
+    return CAPTION_CREDIT.sub("", text)
 
 
-def _same_first_letter(a: str, b: str) -> bool:
-    """False when two texts cannot have the same ``_key`` or one key start the other: their
-    first letters differ once case-folded.  A cheap test before the keys are worked out."""
-    return a[:1].casefold()[:1] == b[:1].casefold()[:1]
+def _caption_core(text: str) -> str | None:
+    """A short paragraph without its photo credit, compared loosely (see _is_caption_pair); None
+    for a paragraph too long to be a caption."""
+    return _key(_uncredited(text)).rstrip(" -–—_") if len(text) <= CAPTION_MAX_CHARS else None
 
 
-def _caption_core(uncredited: str) -> str:
-    """A short paragraph, less its photo credit, compared loosely (see _is_caption_pair)."""
-    return _key(uncredited).rstrip(" -–—_")
-
-
-def _is_caption_pair(first: str, second: str, core_first: str | None, core_second: str | None) -> bool:
+def _is_caption_pair(first: str, second: str) -> bool:
     """An image's alt text and its caption printed one after the other.
 
     The two differ only by a photo credit and final punctuation, or one is the
     other plus a short tail that starts with punctuation ("…Trần Cương" /
     "…Trần Cương, chiều 18/2.").  A paragraph that merely starts like the line
     before it ("Hạn chế xuất khẩu" / "Hạn chế xuất khẩu là …") is not a pair.
-    The cores are the two lines' ``_caption_core``, None for a line longer than a caption.
     """
-    if first == second or not core_first or not core_second:
+    if first == second:
+        return False
+    core_first, core_second = _caption_core(first), _caption_core(second)
+    if not core_first or not core_second:
         return False
     if core_first == core_second:
         return True
@@ -341,6 +294,23 @@ def _clean_caption(text: str) -> str:
     return UNDERSCORE_BEFORE_CREDIT.sub(" - ", text).strip()
 
 
+def _credit_with_date(text: str) -> tuple[str, str] | None:
+    """(credit, date) of a "PV Thường trú THVN tại Trung Quốc-Thứ sáu, ngày 11/10/2024 20:02 GMT+7"
+    line: a credit without digits, a dash or bar, then a date.  Not "Hà Nội, ngày …": a place
+    with its date is separated by a comma."""
+    split = split_trailing_date(text)
+    if split is None:
+        return None
+    head, date = split
+    separator = CREDIT_DATE_SEPARATOR.search(head)
+    if separator is None:
+        return None
+    credit = head[: separator.start()].strip()
+    if not 2 <= len(credit) <= CREDIT_MAX_CHARS or any(c.isdigit() or c == "|" for c in credit):
+        return None
+    return credit, date
+
+
 # -- the steps, in the order they run -------------------------------------------------
 
 
@@ -351,34 +321,25 @@ def _strip_markup(paragraphs: Sequence[str], body: CleanedBody) -> list[str]:
         text = raw.strip()
         if not text:
             continue
-        if MD_IMAGE_LINE.match(text):
+        if is_image_line(text):
             body.removed.append(("md-image", text))
             continue
-        if MD_LINK_LINE.match(text) or URL_LINE.match(text):
+        if is_link_line(text):
             body.removed.append(("md-link", text))
             continue
-        # Each substitution scans the whole line: the plain-text tests first skip those that cannot apply.
-        if "](" in text:
-            text = MD_INLINE_LINK.sub(r"\1", MD_INLINE_IMAGE.sub("", text))
-        text = MD_HEADING.sub("", text.replace("**", "")).strip()
-        if text.startswith(("*", "_")):
-            text = MD_ITALIC.sub(r"\2", text)
-        if "\\" in text:
-            text = MD_ESCAPE.sub(r"\1", text)
-        if text != raw:  # a removal may leave double spaces; the paragraphs come collapsed
-            text = " ".join(text.split())
+        text = plain_text(text)
         if text:
             kept.append(text)
     return kept
 
 
-def _line_rule(text: str, extra_patterns: Sequence[re.Pattern[str]]) -> str | None:
+def _line_rule(text: str, outlet_patterns: Sequence[re.Pattern[str]]) -> str | None:
     """The name of the line rule that removes *text*, or None."""
     unbulleted = BULLET.sub("", text)
     for name, pattern in LINE_RULES:
         if pattern.fullmatch(unbulleted):
             return name
-    if any(pattern.fullmatch(text) for pattern in extra_patterns):
+    if any(pattern.fullmatch(text) for pattern in outlet_patterns):
         return "outlet"
     return None
 
@@ -386,7 +347,7 @@ def _line_rule(text: str, extra_patterns: Sequence[re.Pattern[str]]) -> str | No
 def _apply_line_rules(
     paragraphs: list[str],
     body: CleanedBody,
-    extra_patterns: Sequence[re.Pattern[str]],
+    outlet_patterns: Sequence[re.Pattern[str]],
     stop_headings: StopHeadings,
 ) -> list[str]:
     kept = []
@@ -394,11 +355,7 @@ def _apply_line_rules(
         if stop_headings.heads(text):
             kept.append(text)  # the cut needs to see where it stands
             continue
-        if index == 0 and (prefix := DUMP_DATE_PREFIX.match(text)):
-            body.date_lines.append(prefix.group("date"))
-            body.removed.append(("date-prefix", prefix.group(0).strip()))
-            text = text[prefix.end() :]
-        rule = _line_rule(text, extra_patterns)
+        rule = _line_rule(text, outlet_patterns)
         if rule is not None:
             body.removed.append((rule, text))
             continue
@@ -407,13 +364,13 @@ def _apply_line_rules(
             body.removed.append(("author-line", text))
             continue
         if index < TOP_PARAGRAPHS:
-            if date_line := DATE_LINE.fullmatch(text):
-                body.date_lines.append(date_line.group("date"))
+            if date := whole_line_date(text):
+                body.date_lines.append(date)
                 body.removed.append(("date-line", text))
                 continue
-            if _has_credit_separator(text) and (credit := CREDIT_WITH_DATE.fullmatch(text)):
-                body.author_lines.append(credit.group("author").strip())
-                body.date_lines.append(credit.group("date"))
+            if credit := _credit_with_date(text):
+                body.author_lines.append(credit[0])
+                body.date_lines.append(credit[1])
                 body.removed.append(("credit-date-line", text))
                 continue
         kept.append(text)
@@ -455,9 +412,7 @@ def _cut_after_end_mark(paragraphs: list[str], body: CleanedBody) -> list[str]:
     right after the mark ("Như Tâm") stays, last, for the byline step.
     """
     for index, text in enumerate(paragraphs):
-        # The mark ends the text (or its last line): a slash among the last three characters is
-        # a cheap test that skips the regex's scan of every other paragraph.
-        mark = END_MARK.search(text) if "/" in text[-3:] else None
+        mark = END_MARK.search(text)
         if mark is None:
             continue
         body.removed.append(("end-mark", mark.group(0).strip()))
@@ -466,7 +421,7 @@ def _cut_after_end_mark(paragraphs: list[str], body: CleanedBody) -> list[str]:
         tail = paragraphs[index + 1 :]
         if not tail or _mostly_prose(tail):
             continue
-        keep = index + 2 if looks_like_byline(tail[0]) else index + 1
+        keep = index + 2 if BYLINES.looks_like_byline(tail[0]) else index + 1
         body.removed.extend(("after-end-mark", t) for t in paragraphs[keep:])
         return paragraphs[:keep]
     return paragraphs
@@ -503,39 +458,23 @@ def _take_captions(paragraphs: list[str], body: CleanedBody) -> list[str]:
     Of a pair the longer line is kept as the caption: it is the fuller text,
     credit included ("… với Việt Nam - Ảnh: TTXVN" over "… với Việt Nam.").
     """
-    # Each short paragraph without its credit, worked out once: the pair test sees every paragraph
-    # twice.  A longer paragraph is never a caption (None).
-    uncredited = [_uncredited(t) if len(t) <= CAPTION_MAX_CHARS else None for t in paragraphs]
-    cores: dict[int, str | None] = {}
-
-    def core(index: int) -> str | None:
-        if index not in cores:
-            bare = uncredited[index]
-            cores[index] = _caption_core(bare) if bare is not None else None
-        return cores[index]
-
     kept = []
     index = 0
     while index < len(paragraphs):
-        text, bare = paragraphs[index], uncredited[index]
-        after = index + 1
-        following = paragraphs[after] if after < len(paragraphs) else None
-        if (
-            following is not None
-            and _same_first_letter(text, following)
-            and _is_caption_pair(text, following, core(index), core(after))
-        ):
+        text = paragraphs[index]
+        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
+        if following is not None and _is_caption_pair(text, following):
             caption, alt = (text, following) if len(text) >= len(following) else (following, text)
             body.captions.append(_clean_caption(caption))
             body.removed.append(("caption", caption))
             body.removed.append(("caption-alt", alt))
             index += 2
             continue
-        # A credit match is never empty: the text changed exactly when it ends in a credit.
-        if bare is not None and bare != text and bare.strip():
+        bare = _uncredited(text) if len(text) <= CAPTION_MAX_CHARS else text
+        if bare != text and bare.strip():
             body.captions.append(_clean_caption(text))
             body.removed.append(("caption", text))
-        elif bare is not None and not bare.strip():
+        elif not bare.strip():
             body.removed.append(("credit", text))  # a credit on its own line ("Ảnh: TTXVN")
         else:
             kept.append(text)
@@ -543,11 +482,8 @@ def _take_captions(paragraphs: list[str], body: CleanedBody) -> list[str]:
     return kept
 
 
-def _is_sapo(text: str, sapo_key: str) -> bool:
-    unprefixed = strip_sapo_prefix(text, None) or ""
-    if not _same_first_letter(unprefixed, sapo_key):
-        return False  # its key can neither be the lead's nor begin it
-    text_key = _key(unprefixed)
+def _is_sapo(text: str, sapo_key: str, outlet: str | None, prefixes: Sequence[str]) -> bool:
+    text_key = _key(strip_sapo_prefix(text, outlet, prefixes) or "")
     if text_key == sapo_key:
         return True
     # The lead cut short in the body: "Trong chuyến thăm …, Chủ tịch nước ...".
@@ -555,15 +491,20 @@ def _is_sapo(text: str, sapo_key: str) -> bool:
 
 
 def _drop_title_and_sapo(
-    paragraphs: list[str], body: CleanedBody, title: str | None, sapo: str | None
+    paragraphs: list[str],
+    body: CleanedBody,
+    title: str | None,
+    sapo: str | None,
+    outlet: str | None,
+    prefixes: Sequence[str],
 ) -> list[str]:
     title_key = _key(title) if title else None
-    sapo_key = _key(strip_sapo_prefix(sapo, None) or "") if sapo else None
+    sapo_key = _key(strip_sapo_prefix(sapo, outlet, prefixes) or "") if sapo else None
     kept = []
     for text in paragraphs:
-        if title_key and _same_first_letter(text, title_key) and _key(text) == title_key:
+        if title_key and _key(text) == title_key:
             body.removed.append(("title", text))
-        elif sapo_key and len(kept) < 3 and _is_sapo(text, sapo_key):
+        elif sapo_key and len(kept) < 3 and _is_sapo(text, sapo_key, outlet, prefixes):
             body.removed.append(("sapo", text))
         else:
             kept.append(text)
@@ -601,53 +542,49 @@ def _rejoin_split(paragraphs: list[str], context: str) -> list[str]:
     return joined
 
 
-@lru_cache(maxsize=64)
-def _stop_headings(outlet_headings: tuple[str, ...]) -> StopHeadings:
-    """The shared stop headings and an outlet's own, worked out once per outlet."""
-    return StopHeadings([*STOP_HEADINGS, *outlet_headings])
-
-
 def clean_paragraphs(
     paragraphs: list[str],
     *,
     title: str | None = None,
     sapo: str | None = None,
-    extra_patterns: Sequence[re.Pattern[str]] = (),
-    stop_headings: Sequence[str] = (),
+    outlet: str | None = None,
+    rules: OutletRules = OutletRules(),
 ) -> CleanedBody:
     """The body paragraphs without boilerplate (see the module docstring for the rules).
 
-    *paragraphs* are NFC, whitespace-collapsed, one paragraph an entry.
-    *extra_patterns* are an outlet's full-match boilerplate patterns, and
-    *stop_headings* its own end-of-article headings.
+    *paragraphs* are NFC, whitespace-collapsed, one paragraph an entry; *outlet* is the
+    outlet's domain and *rules* its own boilerplate.
     """
     body = CleanedBody(paragraphs=[])
-    stops = _stop_headings(tuple(stop_headings))
+    stops = StopHeadings([*STOP_HEADINGS, *rules.stop_headings])
     kept = _strip_markup(paragraphs, body)
-    kept = _apply_line_rules(kept, body, extra_patterns, stops)
+    kept = _apply_line_rules(kept, body, rules.patterns, stops)
     kept = _cut_at_stop_heading(kept, body, stops)
     kept = _cut_after_end_mark(kept, body)
     kept = _cut_related_run(kept, body)
     kept = _take_captions(kept, body)
-    kept = _drop_title_and_sapo(kept, body, title, sapo)
+    kept = _drop_title_and_sapo(kept, body, title, sapo, outlet, rules.lead_prefixes)
     context = "\n".join([*kept, title or "", sapo or ""])
     body.paragraphs = _rejoin_split(kept, context)
     return body
 
 
-def strip_sapo_prefix(sapo: str | None, outlet: str | None) -> str | None:
-    """The lead without the outlet's prefix ("VTV.vn - ", "(Dân trí) - ", "TTO - ")."""
+def strip_sapo_prefix(
+    sapo: str | None, outlet: str | None = None, prefixes: Sequence[str] = ()
+) -> str | None:
+    """The lead without the prefix that names the outlet: "(Dân trí) - ", its domain or the domain's
+    first label ("VTV.vn - ", "VOV.VN - "), or one of *prefixes* ("TTO - ")."""
     if sapo is None:
         return None
     text = sapo.strip()
-    if outlet:
-        for name in sorted({outlet, outlet.split(".")[0]}, key=len, reverse=True):
-            if name and text.casefold().startswith(name.casefold()):
-                tail = OUTLET_NAME_TAIL.match(text[len(name) :])
-                if tail:
-                    text = text[len(name) + tail.end() :]
-                    break
-    text = BRACKETED_SAPO_PREFIX.sub("", KNOWN_SAPO_PREFIX.sub("", text, count=1), count=1).strip()
+    names = {*prefixes, outlet or "", (outlet or "").split(".")[0]}
+    for name in sorted(filter(None, names), key=len, reverse=True):
+        if text.casefold().startswith(name.casefold()):
+            tail = OUTLET_NAME_TAIL.match(text[len(name) :])
+            if tail:
+                text = text[len(name) + tail.end() :]
+                break
+    text = BRACKETED_SAPO_PREFIX.sub("", text, count=1).strip()
     return text or None
 
 
@@ -659,35 +596,12 @@ def author_name(line: str) -> str:
 class BoilerplatePipeline(ArticlePipeline):
     """Cleans ``draft.paragraphs`` and moves captions, credit and date lines where they belong."""
 
-    def __init__(self, stats: Any = None, settings: Any = None) -> None:
-        super().__init__(stats, settings)
-        # Spider class → (compiled boilerplate patterns, stop headings).
-        self._outlet_rules: dict[type, tuple[tuple[re.Pattern[str], ...], tuple[str, ...]]] = {}
-
-    def outlet_rules(self, spider: Spider | None) -> tuple[tuple[re.Pattern[str], ...], tuple[str, ...]]:
-        """The spider's patterns compiled (strings or patterns accepted), once per spider class."""
-        if spider is None:
-            return (), ()
-        rules = self._outlet_rules.get(type(spider))
-        if rules is None:
-            patterns = tuple(
-                p if isinstance(p, re.Pattern) else re.compile(p)
-                for p in getattr(spider, "boilerplate_patterns", ())
-            )
-            rules = (patterns, tuple(getattr(spider, "stop_headings", ())))
-            self._outlet_rules[type(spider)] = rules
-        return rules
-
-    def process(self, item: Any, spider: Spider | None) -> Any:
-        draft: ArticleDraft = item
-        draft.sapo = strip_sapo_prefix(draft.sapo, draft.outlet or None)
-        patterns, stop_headings = self.outlet_rules(spider)
+    def process(self, item: ArticleDraft, spider: Any) -> ArticleDraft:
+        draft = item
+        rules = OutletRules.of(type(spider)) if spider is not None else OutletRules()
+        draft.sapo = strip_sapo_prefix(draft.sapo, draft.outlet or None, rules.lead_prefixes)
         cleaned = clean_paragraphs(
-            draft.paragraphs,
-            title=draft.title,
-            sapo=draft.sapo,
-            extra_patterns=patterns,
-            stop_headings=stop_headings,
+            draft.paragraphs, title=draft.title, sapo=draft.sapo, outlet=draft.outlet or None, rules=rules
         )
         draft.paragraphs = cleaned.paragraphs
         draft.removed.extend(cleaned.removed)

@@ -4,27 +4,27 @@ Vietnamese outlets print credits in many shapes: a last body line "Như Tâm",
 "Hà Thu (tổng hợp)", "Minh Anh (theo Reuters)", "Thanh Tùng/TTXVN", an author
 element "Giáp Công - Phạm Bằng", a staff credit "PV" or a reporter described by
 role only ("PV Thường trú THVN tại Trung Quốc"), and structured data that often
-names the outlet itself ("VnExpress").  :func:`parse_byline` reads one such
-string; :class:`BylinePipeline` takes the credit line out of the body and
-chooses among the candidates the page gave.
+names the outlet itself ("VnExpress").  A :class:`BylineReader` reads one such
+string for one outlet, knowing the names every outlet credits itself by (its
+spider's ``self_names``); :class:`BylinePipeline` takes the credit line out of
+the body and chooses among the candidates the page gave.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crawler.items import ArticleDraft, AuthorCandidate
 from pipelines.base import ArticlePipeline
-
-if TYPE_CHECKING:
-    from scrapy import Spider
+from pipelines.text.dates import find_datetime
+from pipelines.text.markdown import without_emphasis
+from pipelines.text.words import fold
 
 # Credits that name staff but no person: the line is a real credit (kept as the
-# byline), it just has no author.  Compared folded (see _fold).
+# byline), it just has no author.  Compared as keys (see _key).
 STAFF_PLACEHOLDERS = frozenset(
     {
         "pv",
@@ -112,22 +112,6 @@ KNOWN_AGENCIES = frozenset(
     }
 )
 
-# Names an outlet gives itself in author fields, by domain.  With an outlet
-# given, its domain, the domain's first label ("vtv") and "Báo (điện tử) <label>"
-# count as well.
-OUTLET_NAMES: dict[str, tuple[str, ...]] = {
-    "vnexpress.net": ("VnExpress", "Báo VnExpress", "VnE"),
-    "baoquocte.vn": ("Báo Thế giới và Việt Nam", "Thế giới và Việt Nam", "TG&VN", "TGVN", "Báo Quốc tế"),
-    "vtv.vn": ("Báo điện tử VTV", "VTV Digital", "VTV News", "VTV Online"),
-    "nguoilambao.vn": ("Người Làm Báo", "Tạp chí Người Làm Báo"),
-    "biengioilanhtho.gov.vn": ("Ủy ban Biên giới quốc gia", "Uỷ ban Biên giới quốc gia"),
-    "tuoitre.vn": ("Tuổi Trẻ", "Báo Tuổi Trẻ", "Tuổi Trẻ Online", "TTO"),
-    "dantri.com.vn": ("Dân trí", "Báo Dân trí"),
-    "thanhnien.vn": ("Thanh Niên", "Báo Thanh Niên"),
-    "vietnamplus.vn": ("VietnamPlus", "Vietnam+", "Báo điện tử VietnamPlus"),
-    "nhandan.vn": ("Nhân Dân", "Báo Nhân Dân", "Báo Nhân Dân điện tử"),
-}
-
 # Words and phrases that make a capitalised run a description, not a person.
 ROLE_WORDS = frozenset({"tại", "của", "báo", "ban", "bộ", "sở", "nhóm", "admin"})
 ROLE_PHRASES = (
@@ -154,12 +138,6 @@ NOT_NAME_WORDS = frozenset(
     {"tin", "video", "ảnh", "clip", "hết", "xem", "thêm", "đọc", "nguồn", "theo", "phần", "chương", "mục"}
 )
 
-# A date glued to the credit: "PV …-Thứ sáu, ngày 11/10/2024 20:02 GMT+7".
-TRAILING_DATE = re.compile(
-    r"\s*[-–|,]?\s*(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*)?"
-    r"(?:ngày\s+)?(?:\d{1,2}:\d{2}\s+)?\d{1,2}/\d{1,2}/\d{2,4}\b.*$",
-    re.IGNORECASE,
-)
 END_MARK = re.compile(r"\s*\./\.\s*$")
 PARENTHETICAL = re.compile(r"\(([^()]*)\)")
 # "Tác giả:", "Bài và ảnh:", "Bài, ảnh:", "Thực hiện:" … anywhere in the line.
@@ -226,59 +204,16 @@ class _Reading:
         return bool(self.authors or self.sources or self.staff or self.empty or self.role)
 
 
-# The ASCII bytes _fold drops: all but letters, digits and "+".
-_NOT_FOLDED = bytes(c for c in range(128) if not (chr(c).isalnum() or chr(c) == "+"))
+_NOT_KEY = re.compile(r"[^a-z0-9+]")
 
 
-@lru_cache(maxsize=4096)
-def _fold(text: str) -> str:
-    """Lowercase ASCII letters and digits only: "Báo điện tử VTV" → "baodientuvtv".
-
-    Cached: reading one byline folds the same text four or five times (as a name, a host,
-    a known source), and an outlet's bylines repeat its journalists' names."""
-    text = text.casefold().replace("đ", "d")
-    decomposed = unicodedata.normalize("NFD", text)
-    # Accents and other non-ASCII characters dropped by the encoding, the rest by one translate:
-    # a Python loop over each character costs several times more (this runs ~150 times a page).
-    return decomposed.encode("ascii", "ignore").translate(None, _NOT_FOLDED).decode("ascii")
+def _key(text: str) -> str:
+    """*text* folded to lowercase ASCII letters, digits and "+": "Báo điện tử VTV" → "baodientuvtv"."""
+    return _NOT_KEY.sub("", fold(text))
 
 
-def _fold_host(text: str) -> str:
-    return _fold(URL_PREFIX.sub("", text.strip()).rstrip("/"))
-
-
-@lru_cache(maxsize=64)
-def _outlet_names(outlet: str | None) -> frozenset[str]:
-    """Folded names by which *outlet* credits itself; every known outlet's when None."""
-    if outlet is None:
-        names = {_fold(domain) for domain in OUTLET_NAMES}
-        for known in OUTLET_NAMES.values():
-            names.update(_fold(name) for name in known)
-        return frozenset(names)
-    host = URL_PREFIX.sub("", outlet.strip().casefold()).split("/")[0]
-    label = _fold(host.split(".")[0])
-    names = {_fold(host), label} | {prefix + label for prefix in ("bao", "baodientu", "tapchi", "trang")}
-    for domain, known in OUTLET_NAMES.items():
-        if domain == host or _fold(domain.split(".")[0]) == label:
-            names.add(_fold(domain))
-            names.update(_fold(name) for name in known)
-    names.discard("")
-    return frozenset(names)
-
-
-def _is_outlet_credit(text: str, outlet: str | None) -> bool:
-    """True when *text* is the outlet naming itself (by name, domain or URL)."""
-    folded = _fold_host(text)
-    if not folded:
-        return False
-    if outlet is not None:
-        return folded in _outlet_names(outlet)
-    # Without an outlet, an agency is a source, not a self-credit ("VTV", "Nhân Dân").
-    return folded not in KNOWN_AGENCIES and folded in _outlet_names(None)
-
-
-def _is_known_source(text: str) -> bool:
-    return _fold_host(text) in KNOWN_AGENCIES or _fold(text) in _outlet_names(None)
+def _host_key(text: str) -> str:
+    return _key(URL_PREFIX.sub("", text.strip()).rstrip("/"))
 
 
 def _looks_like_source(text: str) -> bool:
@@ -312,181 +247,209 @@ def _as_name(text: str) -> str | None:
     return text.title() if all_caps else text
 
 
-def _add_source(reading: _Reading, text: str, outlet: str | None) -> None:
-    text = text.strip(" .:")
-    if not text:
-        return
-    if outlet is not None and _is_outlet_credit(text, outlet):
-        reading.empty = True
-    elif text not in reading.sources:
-        reading.sources.append(text)
+def _own_names(outlet: str, self_names: Sequence[str]) -> frozenset[str]:
+    """The keys of the names *outlet* credits itself by: *self_names*, its domain, the domain's first
+    label ("vtv") and the label after "Báo", "Báo điện tử", "Tạp chí" or "Trang"."""
+    host = URL_PREFIX.sub("", outlet.strip().casefold()).split("/")[0]
+    label = _key(host.split(".")[0])
+    names = {_key(host), label} | {prefix + label for prefix in ("bao", "baodientu", "tapchi", "trang")}
+    names.update(_key(name) for name in self_names)
+    names.discard("")
+    return frozenset(names)
 
 
-def _add_credit(reading: _Reading, credited: str, outlet: str | None, printed: str) -> None:
-    """The X of "theo X": a source, unless it reads as prose ("Theo đó, giá vàng tăng")."""
-    credited = credited.strip(" .:")
-    if outlet is not None and _is_outlet_credit(credited, outlet):
-        reading.empty = True
-        return
-    parts = [part for part in SEPARATOR.split(credited) if part]
-    if not parts or any(part[0].islower() and not DOMAIN.match(part) for part in parts):
-        reading.unrecognised.append(printed)
-    else:
-        _add_source(reading, credited, outlet)
+class BylineReader:
+    """Reads credit strings as one outlet prints them.
 
-
-def _read_part(reading: _Reading, part: str, outlet: str | None) -> None:
-    part = part.strip(" .:")
-    if not part:
-        return
-    folded = _fold(part)
-    if folded in EMPTY_PLACEHOLDERS or _is_outlet_credit(part, outlet):
-        reading.empty = True
-        return
-    if folded in STAFF_PLACEHOLDERS:
-        reading.staff = True
-        return
-    credit = CREDIT.match(part)
-    if credit:
-        _add_credit(reading, credit.group(1), outlet, part)
-        return
-    if _is_known_source(part):
-        _add_source(reading, part, outlet)
-        return
-    rest = part
-    has_role = False
-    while prefix := ROLE_PREFIX.match(rest):
-        has_role = True
-        rest = rest[prefix.end() :].strip()
-    rest = ROLE_SUFFIX.sub("", rest).strip(" .:")
-    if not rest:
-        reading.staff = True
-        return
-    name = _as_name(rest)
-    if name is not None:
-        reading.authors.append(name)
-    elif _looks_like_source(rest):
-        _add_source(reading, rest, outlet)
-    elif has_role:
-        reading.role = True
-    else:
-        reading.unrecognised.append(part)
-
-
-def _read(raw: str, outlet: str | None) -> _Reading:
-    text = without_markup_edges(raw)
-    undated = TRAILING_DATE.sub("", text)
-    had_date = undated != text
-    text = END_MARK.sub("", undated).strip()
-    if text.endswith("."):
-        text = text[:-1].rstrip()
-    reading = _Reading(printed=text, had_date=had_date)
-    if not text:
-        return reading
-
-    # The whole line first: names that hold a separator ("Báo Thế giới và Việt Nam").
-    folded = _fold(text)
-    if folded in EMPTY_PLACEHOLDERS or _is_outlet_credit(text, outlet):
-        reading.empty = True
-        return reading
-    if folded in STAFF_PLACEHOLDERS:
-        reading.staff = True
-        return reading
-    if _is_known_source(text):
-        _add_source(reading, text, outlet)
-        return reading
-
-    # Parentheses after a name: "(theo AFP, Reuters)", "(tổng hợp)", "(TTXVN)".
-    for match in PARENTHETICAL.finditer(text):
-        inner = match.group(1).strip()
-        credit = CREDIT.match(inner)
-        if credit:
-            _add_credit(reading, credit.group(1), outlet, match.group(0))
-        elif _fold(inner) in ROLE_NOTES:
-            continue
-        elif _is_known_source(inner) or _looks_like_source(inner):
-            _add_source(reading, inner, outlet)
-    rest = ROLE_LABEL.sub(" ; ", PARENTHETICAL.sub(" ", text)).strip(" ;")
-
-    # "Theo AFP, Reuters": everything after "Theo" is the credit, as printed.
-    credit = CREDIT.match(rest)
-    if credit:
-        _add_credit(reading, credit.group(1), outlet, rest)
-        return reading
-    for part in SEPARATOR.split(rest):
-        _read_part(reading, part, outlet)
-    return reading
-
-
-def parse_byline(raw: str, *, outlet: str | None = None) -> Byline:
-    """The authors, printed credit and source in one credit string.
-
-    ``authors`` are personal names only (two to five capitalised words; role
-    words, placeholders, agencies and the outlet's own name are not names).
-    ``byline`` is the credit as printed, less Markdown emphasis, a glued-on date
-    and a final full stop; it is kept for staff credits ("PV", "Nhóm PV",
-    "Tổng hợp") and role lines ("PV Thường trú THVN tại Trung Quốc"), and None
-    when the string says nothing ("Đang cập nhật", "Admin", "Tác giả: Đang cập
-    nhật", the outlet naming itself).  ``source`` is the agency or outlet
-    credited ("Theo TTXVN", "Thu Hà/VOV", "(theo AFP, Reuters)" → "AFP, Reuters"),
-    several joined with ", ".  With *outlet* (a domain such as "vtv.vn"), its
-    name, domain and URL in any case or spelling are self-credits; without it,
-    every outlet in :data:`OUTLET_NAMES` is, except those that are also agencies.
-    A single word is never taken for a name ("Hết", "Video" end bodies too
-    often).  Text that is no credit at all keeps its byline; tell credit lines
-    from prose with :func:`looks_like_byline`.
+    *outlet* is its domain ("vtv.vn"); *known* maps the domain of every outlet the
+    project knows to the names it credits itself by (the spiders' ``self_names``).
+    The outlet's own names are self-credits: no author, no source.  Another known
+    outlet credited is a source.  Without an outlet, every known outlet's name that
+    is not also an agency ("VTV", "Nhân Dân") is a self-credit.
     """
-    reading = _read(raw, outlet)
-    says_something = reading.authors or reading.sources or reading.staff or reading.role
-    byline = reading.printed if (says_something or reading.unrecognised) else None
-    return Byline(
-        authors=_unique(reading.authors),
-        byline=byline,
-        source=", ".join(reading.sources) or None,
-    )
 
+    def __init__(self, outlet: str | None = None, known: Mapping[str, Sequence[str]] | None = None) -> None:
+        known = known or {}
+        self.outlet = outlet
+        self.own = _own_names(outlet, known.get(outlet, ())) if outlet else None
+        every = {_key(domain) for domain in known} | {
+            _key(name) for names in known.values() for name in names
+        }
+        self.known_outlets = frozenset(every)
 
-def without_markup_edges(text: str) -> str:
-    """*text* without the spaces, "*" and "_" around it (Markdown emphasis a dump left).  The same
-    as removing ``^[\\s*_]+|[\\s*_]+$``, whose ``$`` branch a regex engine tries at every position."""
-    while True:
-        stripped = text.strip().strip("*_")
-        if stripped == text:
-            return text
-        text = stripped
+    # -- what a part names -----------------------------------------------------------------
 
-
-def looks_like_byline(paragraph: str, *, outlet: str | None = None) -> bool:
-    """True when *paragraph* is a credit line rather than prose or a subheading.
-
-    Short (60 characters, 100 with a "theo …" credit), no sentence inside (a
-    final full stop only after a "theo …" credit), no date, and every part of it
-    is a name, a placeholder ("PV", "Nhóm PV"), a role or a source.
-    """
-    # Length first: the body's last paragraph is usually long prose, and the patterns scan all of it.
-    text = without_markup_edges(paragraph)
-    if not text or len(text) > CREDITED_BYLINE_MAX_CHARS:
-        return False
-    credited = bool(CREDIT_ANYWHERE.search(text))
-    if len(text) > BYLINE_MAX_CHARS and not credited:
-        return False
-    core = text
-    if core.endswith("."):
-        if not credited:
+    def is_outlet_credit(self, text: str) -> bool:
+        """True when *text* is the outlet naming itself (by name, domain or URL)."""
+        key = _host_key(text)
+        if not key:
             return False
-        core = core[:-1]
-    if SENTENCE_END.search(core):
-        return False
-    reading = _read(text, outlet)
-    return reading.found and not reading.unrecognised and not reading.had_date
+        if self.own is not None:
+            return key in self.own
+        return key not in KNOWN_AGENCIES and key in self.known_outlets
 
+    def is_known_source(self, text: str) -> bool:
+        return _host_key(text) in KNOWN_AGENCIES or _key(text) in self.known_outlets
 
-def _is_bare_name_line(paragraph: str, outlet: str | None) -> bool:
-    """A first paragraph that is only a name ("Bảo Chi" under a baoquocte title)."""
-    if not BARE_NAME_LINE.match(paragraph):
-        return False
-    reading = _read(paragraph, outlet)
-    return len(reading.authors) == 1 and not (reading.sources or reading.unrecognised or reading.role)
+    def _add_source(self, reading: _Reading, text: str) -> None:
+        text = text.strip(" .:")
+        if not text:
+            return
+        if self.own is not None and self.is_outlet_credit(text):
+            reading.empty = True
+        elif text not in reading.sources:
+            reading.sources.append(text)
+
+    def _add_credit(self, reading: _Reading, credited: str, printed: str) -> None:
+        """The X of "theo X": a source, unless it reads as prose ("Theo đó, giá vàng tăng")."""
+        credited = credited.strip(" .:")
+        if self.own is not None and self.is_outlet_credit(credited):
+            reading.empty = True
+            return
+        parts = [part for part in SEPARATOR.split(credited) if part]
+        if not parts or any(part[0].islower() and not DOMAIN.match(part) for part in parts):
+            reading.unrecognised.append(printed)
+        else:
+            self._add_source(reading, credited)
+
+    def _read_part(self, reading: _Reading, part: str) -> None:
+        part = part.strip(" .:")
+        if not part:
+            return
+        key = _key(part)
+        if key in EMPTY_PLACEHOLDERS or self.is_outlet_credit(part):
+            reading.empty = True
+            return
+        if key in STAFF_PLACEHOLDERS:
+            reading.staff = True
+            return
+        credit = CREDIT.match(part)
+        if credit:
+            self._add_credit(reading, credit.group(1), part)
+            return
+        if self.is_known_source(part):
+            self._add_source(reading, part)
+            return
+        rest = part
+        has_role = False
+        while prefix := ROLE_PREFIX.match(rest):
+            has_role = True
+            rest = rest[prefix.end() :].strip()
+        rest = ROLE_SUFFIX.sub("", rest).strip(" .:")
+        if not rest:
+            reading.staff = True
+            return
+        name = _as_name(rest)
+        if name is not None:
+            reading.authors.append(name)
+        elif _looks_like_source(rest):
+            self._add_source(reading, rest)
+        elif has_role:
+            reading.role = True
+        else:
+            reading.unrecognised.append(part)
+
+    def _read(self, raw: str) -> _Reading:
+        text = without_emphasis(raw)
+        # A date glued to the credit: "PV …-Thứ sáu, ngày 11/10/2024 20:02 GMT+7"; it and its separator go.
+        dated = find_datetime(text)
+        if dated is not None:
+            text = text[: dated.start].rstrip(" -–|,")
+        text = END_MARK.sub("", text).strip()
+        if text.endswith("."):
+            text = text[:-1].rstrip()
+        reading = _Reading(printed=text, had_date=dated is not None)
+        if not text:
+            return reading
+
+        # The whole line first: names that hold a separator ("Báo Thế giới và Việt Nam").
+        key = _key(text)
+        if key in EMPTY_PLACEHOLDERS or self.is_outlet_credit(text):
+            reading.empty = True
+            return reading
+        if key in STAFF_PLACEHOLDERS:
+            reading.staff = True
+            return reading
+        if self.is_known_source(text):
+            self._add_source(reading, text)
+            return reading
+
+        # Parentheses after a name: "(theo AFP, Reuters)", "(tổng hợp)", "(TTXVN)".
+        for match in PARENTHETICAL.finditer(text):
+            inner = match.group(1).strip()
+            credit = CREDIT.match(inner)
+            if credit:
+                self._add_credit(reading, credit.group(1), match.group(0))
+            elif _key(inner) in ROLE_NOTES:
+                continue
+            elif self.is_known_source(inner) or _looks_like_source(inner):
+                self._add_source(reading, inner)
+        rest = ROLE_LABEL.sub(" ; ", PARENTHETICAL.sub(" ", text)).strip(" ;")
+
+        # "Theo AFP, Reuters": everything after "Theo" is the credit, as printed.
+        credit = CREDIT.match(rest)
+        if credit:
+            self._add_credit(reading, credit.group(1), rest)
+            return reading
+        for part in SEPARATOR.split(rest):
+            self._read_part(reading, part)
+        return reading
+
+    # -- the answers -------------------------------------------------------------------------
+
+    def parse(self, raw: str) -> Byline:
+        """The authors, printed credit and source in one credit string.
+
+        ``authors`` are personal names only (two to five capitalised words; role
+        words, placeholders, agencies and the outlet's own name are not names).
+        ``byline`` is the credit as printed, less Markdown emphasis, a glued-on date
+        and a final full stop; it is kept for staff credits ("PV", "Nhóm PV",
+        "Tổng hợp") and role lines ("PV Thường trú THVN tại Trung Quốc"), and None
+        when the string says nothing ("Đang cập nhật", "Admin", "Tác giả: Đang cập
+        nhật", the outlet naming itself).  ``source`` is the agency or outlet
+        credited ("Theo TTXVN", "Thu Hà/VOV", "(theo AFP, Reuters)" → "AFP, Reuters"),
+        several joined with ", ".  A single word is never taken for a name ("Hết",
+        "Video" end bodies too often).  Text that is no credit at all keeps its
+        byline; tell credit lines from prose with :meth:`looks_like_byline`.
+        """
+        reading = self._read(raw)
+        says_something = reading.authors or reading.sources or reading.staff or reading.role
+        byline = reading.printed if (says_something or reading.unrecognised) else None
+        return Byline(
+            authors=_unique(reading.authors),
+            byline=byline,
+            source=", ".join(reading.sources) or None,
+        )
+
+    def looks_like_byline(self, paragraph: str) -> bool:
+        """True when *paragraph* is a credit line rather than prose or a subheading.
+
+        Short (60 characters, 100 with a "theo …" credit), no sentence inside (a
+        final full stop only after a "theo …" credit), no date, and every part of it
+        is a name, a placeholder ("PV", "Nhóm PV"), a role or a source.
+        """
+        text = without_emphasis(paragraph)
+        if not text or len(text) > CREDITED_BYLINE_MAX_CHARS:
+            return False
+        credited = bool(CREDIT_ANYWHERE.search(text))
+        if len(text) > BYLINE_MAX_CHARS and not credited:
+            return False
+        core = text
+        if core.endswith("."):
+            if not credited:
+                return False
+            core = core[:-1]
+        if SENTENCE_END.search(core):
+            return False
+        reading = self._read(text)
+        return reading.found and not reading.unrecognised and not reading.had_date
+
+    def is_bare_name_line(self, paragraph: str) -> bool:
+        """A first paragraph that is only a name ("Bảo Chi" under a baoquocte title)."""
+        if not BARE_NAME_LINE.match(paragraph):
+            return False
+        reading = self._read(paragraph)
+        return len(reading.authors) == 1 and not (reading.sources or reading.unrecognised or reading.role)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -502,13 +465,28 @@ def _unique(names: list[str]) -> list[str]:
 class BylinePipeline(ArticlePipeline):
     """Takes the credit line out of the body and decides authors, byline and source."""
 
-    def process(self, item: Any, spider: Spider | None) -> Any:
-        draft: ArticleDraft = item
-        outlet = draft.outlet or None
-        self._take_credit_lines(draft, outlet)
+    def __init__(self, stats: Any = None, settings: Any = None) -> None:
+        super().__init__(stats, settings)
+        if settings is not None:
+            from crawler.outlets import self_names_by_outlet  # the spiders know the outlets' names
+
+            self.known = self_names_by_outlet(settings)
+        else:
+            self.known = {}
+        self._readers: dict[str | None, BylineReader] = {}
+
+    def reader(self, outlet: str | None) -> BylineReader:
+        if outlet not in self._readers:
+            self._readers[outlet] = BylineReader(outlet, self.known)
+        return self._readers[outlet]
+
+    def process(self, item: ArticleDraft, spider: Any) -> ArticleDraft:
+        draft = item
+        reader = self.reader(draft.outlet or None)
+        self._take_credit_lines(draft, reader)
 
         readings = [
-            (candidate, parse_byline(candidate.raw, outlet=outlet))
+            (candidate, reader.parse(candidate.raw))
             for candidate in sorted(draft.authors_raw, key=lambda c: ORIGIN_PRIORITY.get(c.origin, 4))
             if candidate.raw and candidate.raw.strip()
         ]
@@ -529,10 +507,10 @@ class BylinePipeline(ArticlePipeline):
         self.stats.inc_value("vnnews/authors/found" if draft.authors else "vnnews/authors/missing")
         return draft
 
-    def _take_credit_lines(self, draft: ArticleDraft, outlet: str | None) -> None:
-        if draft.paragraphs and looks_like_byline(draft.paragraphs[-1], outlet=outlet):
+    def _take_credit_lines(self, draft: ArticleDraft, reader: BylineReader) -> None:
+        if draft.paragraphs and reader.looks_like_byline(draft.paragraphs[-1]):
             self._take(draft, draft.paragraphs.pop())
-        if len(draft.paragraphs) > 1 and _is_bare_name_line(draft.paragraphs[0], outlet):
+        if len(draft.paragraphs) > 1 and reader.is_bare_name_line(draft.paragraphs[0]):
             self._take(draft, draft.paragraphs.pop(0))
 
     @staticmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from crawler.items import Record
 from pipelines.base import ArticlePipeline, drop
 
 
@@ -18,16 +19,12 @@ def _digest(text: str) -> bytes:
 
 
 class DedupePipeline(ArticlePipeline):
-    cleans_drafts = False  # it remembers the crawl's records: it runs in the crawl's process
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.seen_urls: set[bytes] = set()
         self.seen_content: set[bytes] = set()
 
-    def process(self, item: Any, spider: Any) -> Any:
-        if not isinstance(item, dict) or "content_hash" not in item:
-            return item
+    def process(self, item: Record, spider: Any) -> Record:
         url_key = _digest(item["canonical_url"])
         if url_key in self.seen_urls:
             raise drop(self.stats, "duplicate_url", item["canonical_url"])

@@ -37,9 +37,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from twisted.internet.task import LoopingCall
 
-from crawler.state import VN_TZ, StateStore, open_store, utc_now
+from crawler.items import Record
+from crawler.state import StateStore, state_store, utc_now
 from pipelines.base import drop
 from pipelines.export import feed_file_opened, repair_jsonl
+from pipelines.text.dates import vietnam_day
 
 logger = logging.getLogger(__name__)
 
@@ -53,17 +55,18 @@ def quiet(exc: DropItem) -> DropItem:
     return exc
 
 
-def _is_record(item: Any) -> bool:
-    return isinstance(item, dict) and "content_hash" in item and "canonical_url" in item
+def _is_record(line: Any) -> bool:
+    """Whether a line read back from an export file is a record."""
+    return isinstance(line, dict) and "content_hash" in line and "canonical_url" in line
 
 
-def published_day(record: dict[str, Any]) -> date | None:
+def published_day(record: Record) -> date | None:
     """The Vietnam-time day a record was published, or None."""
     value = record.get("published_at")
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value).astimezone(VN_TZ).date()
+        return vietnam_day(datetime.fromisoformat(value))
     except ValueError:
         return None
 
@@ -76,9 +79,9 @@ class DateRangePipeline:
     def from_crawler(cls, crawler: Crawler) -> DateRangePipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
+    def process_item(self, item: Record) -> Record:
         date_range = getattr(self.crawler.spider, "date_range", None)
-        if date_range is None or not _is_record(item):
+        if date_range is None:
             return item
         day = published_day(item)
         if day is None:
@@ -114,7 +117,7 @@ class StatePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         self.outlet = getattr(spider, "outlet", "") or getattr(spider, "name", "")
-        self.store = open_store(self.crawler)
+        self.store = state_store(self.crawler)
         if self.store is None:
             logger.info("No state store for this crawl (-O snapshot or VNNEWS_STATE_ENABLED off)")
             return
@@ -195,9 +198,7 @@ class StatePipeline:
 
     # -- each record ---------------------------------------------------------------------------
 
-    def process_item(self, item: Any) -> Any:
-        if not _is_record(item):
-            return item
+    def process_item(self, item: Record) -> Record:
         self._count_seen(item)
         if self.store is None:
             return item
@@ -214,7 +215,7 @@ class StatePipeline:
             self.stats.inc_value("vnnews/state/updated")
         return item
 
-    def _count_seen(self, record: dict[str, Any]) -> None:
+    def _count_seen(self, record: Record) -> None:
         self.stats.inc_value("vnnews/seen/records")
         if record.get("published_at"):
             self.stats.inc_value("vnnews/seen/with_published_at")
@@ -225,9 +226,9 @@ class StatePipeline:
 
     # -- signals -------------------------------------------------------------------------------
 
-    def item_scraped(self, item: Any, response: Any, spider: Spider) -> None:
+    def item_scraped(self, item: Record, response: Any, spider: Spider) -> None:
         """The record's line is in the export: its row goes into the next commit."""
-        if self.store is None or not _is_record(item):
+        if self.store is None:
             return
         revision = int(item.get("revision") or 1)
         self.pending.append(

@@ -12,15 +12,15 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from crawler.items import RECORD_FIELDS, SCHEMA_VERSION, ArticleDraft
+from crawler.items import RECORD_FIELDS, SCHEMA_VERSION, ArticleDraft, Record
 from crawler.schema import schema_errors
 from pipelines.base import ArticlePipeline, drop
-from pipelines.normalize import word_count
+from pipelines.text.words import word_count
 
 MIN_BODY_CHARS = 200
 
 
-def build_record(draft: ArticleDraft, crawled_at: datetime | None = None) -> dict[str, Any]:
+def build_record(draft: ArticleDraft, crawled_at: datetime | None = None) -> Record:
     """The exported record for a cleaned draft, keys in schema order."""
     canonical = draft.canonical_url or draft.url
     body = "\n\n".join(draft.paragraphs)
@@ -46,7 +46,7 @@ def build_record(draft: ArticleDraft, crawled_at: datetime | None = None) -> dic
         "keywords": list(draft.keywords),
         "images": [image.as_dict() for image in draft.images],
         "language": draft.language,
-        "word_count": word_count(draft.paragraphs),
+        "word_count": word_count(body),
         "content_hash": hashlib.sha256(body.encode("utf-8")).hexdigest(),
         # The state pipeline raises it when an article exported before comes back changed.
         "revision": 1,
@@ -63,9 +63,7 @@ class ValidatePipeline(ArticlePipeline):
             settings.getint("VNNEWS_MIN_BODY_CHARS", MIN_BODY_CHARS) if settings else MIN_BODY_CHARS
         )
 
-    def process(self, item: Any, spider: Any) -> Any:
-        if not isinstance(item, ArticleDraft):
-            return item
+    def process(self, item: ArticleDraft, spider: Any) -> Record:
         min_chars = self.min_body_chars
         if not item.url:
             raise drop(self.stats, "missing_url", "no URL")

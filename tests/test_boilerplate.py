@@ -8,9 +8,22 @@ from pathlib import Path
 
 import pytest
 
+from crawler.dumps import DUMP_DATE_PREFIX
 from crawler.items import ArticleDraft, AuthorCandidate, DateCandidate, Image
+from crawler.spiders.baoquocte import BaoquocteSpider
+from crawler.spiders.biengioilanhtho import BiengioilanhthoSpider
+from crawler.spiders.nguoilambao import NguoilambaoSpider
+from crawler.spiders.tuoitre import TuoitreSpider
+from crawler.spiders.vnexpress import VnexpressSpider
+from crawler.spiders.vtv import VtvSpider
 from pipelines.base import OfflineStats
-from pipelines.boilerplate import BoilerplatePipeline, CleanedBody, clean_paragraphs, strip_sapo_prefix
+from pipelines.boilerplate import (
+    BoilerplatePipeline,
+    CleanedBody,
+    OutletRules,
+    clean_paragraphs,
+    strip_sapo_prefix,
+)
 from tests.conftest import SEEDS
 
 MD_LINK_OR_IMAGE = re.compile(r"^!?\[[^\]]*\]\([^)]*\)$")
@@ -39,7 +52,8 @@ def seed_input(number: str) -> tuple[str | None, list[str]]:
 
     Blank-line blocks, then lines, each non-empty line a paragraph (NFC, spaces
     collapsed, as the normalize step leaves them); the Jekyll front matter,
-    Markdown headings and link/image-only lines are not body.
+    Markdown headings, link/image-only lines and the dump tool's date prefix (read
+    by the dump importer, tests/test_import_dump.py) are not body.
     """
     text = unicodedata.normalize("NFC", seed_path(number).read_text(encoding="utf-8"))
     if text.startswith("---\n"):
@@ -54,13 +68,26 @@ def seed_input(number: str) -> tuple[str | None, list[str]]:
             if line.startswith("# "):
                 heading = line[2:]
                 continue
-            paragraphs.append(line)
+            paragraphs.append(DUMP_DATE_PREFIX.sub("", line) if not paragraphs else line)
     return heading, paragraphs
+
+
+# The outlet of each seed, whose spider's rules clean it.
+SEED_SPIDERS = {
+    "000": VtvSpider,
+    "001": BaoquocteSpider,
+    "002": BiengioilanhthoSpider,
+    "003": VnexpressSpider,
+    "004": NguoilambaoSpider,
+}
 
 
 def clean_seed(number: str, *, title: str | None = None, sapo: str | None = None) -> CleanedBody:
     heading, paragraphs = seed_input(number)
-    return clean_paragraphs(paragraphs, title=title or heading, sapo=sapo)
+    spider = SEED_SPIDERS[number]
+    return clean_paragraphs(
+        paragraphs, title=title or heading, sapo=sapo, outlet=spider.outlet, rules=OutletRules.of(spider)
+    )
 
 
 # Boilerplate printed in the seeds: none of it may be left in any body paragraph.
@@ -80,7 +107,6 @@ SEED_BOILERPLATE = (
     "GMT+7",
     "26/04/2023 14:28",
     "01:38 06/09/2023",
-    "date 2025-10-10",
     "**",
     "Toàn văn phát biểu bế mạc Hội nghị Trung ương khoá XIII của Tổng Bí thư Tô Lâm",
     "Chủ nhiệm Ủy ban Biên giới quốc gia thăm và làm việc với Đồn Biên phòng",
@@ -185,10 +211,8 @@ def test_seed_002_biengioilanhtho() -> None:
 def test_seed_003_vnexpress() -> None:
     body = clean_seed("003")
 
-    # The dump's " date 2025-10-10 " prefix goes to the date candidates; the lead stays.
     assert body.paragraphs[0] == seed_line("003", 1).removeprefix("date 2025-10-10 ")
     assert body.paragraphs[0].startswith("Tổng Bí thư Tô Lâm gặp Thủ tướng Trung Quốc Lý Cường")
-    assert body.date_lines == ["2025-10-10"]
     # "Như Tâm" is the credit line: left last, where the byline step takes it.
     assert body.paragraphs[-1] == "Như Tâm"
     assert body.paragraphs[-2] == seed_line("003", 27)
@@ -248,7 +272,8 @@ def test_stop_heading_ends_the_article(heading: str) -> None:
 
 
 def test_outlet_stop_heading() -> None:
-    body = clean_paragraphs([*PROSE[:3], "Tin nổi bật", PROSE[3]], stop_headings=["Tin nổi bật"])
+    rules = OutletRules(stop_headings=("Tin nổi bật",))
+    body = clean_paragraphs([*PROSE[:3], "Tin nổi bật", PROSE[3]], rules=rules)
     assert body.paragraphs == PROSE[:3]
 
 
@@ -419,9 +444,9 @@ def test_place_and_date_is_not_a_credit() -> None:
 
 
 def test_outlet_patterns_full_match() -> None:
-    patterns = [re.compile(r"Quảng cáo.*"), re.compile(r"Video đang được xử lý")]
+    rules = OutletRules(patterns=(re.compile(r"Quảng cáo.*"), re.compile(r"Video đang được xử lý")))
     kept = "Video đang được xử lý khiến nhiều người chờ đợi, theo phản ánh của bạn đọc gửi tới tòa soạn báo."
-    body = clean_paragraphs(["Quảng cáo: mua ngay", PROSE[0], kept], extra_patterns=patterns)
+    body = clean_paragraphs(["Quảng cáo: mua ngay", PROSE[0], kept], rules=rules)
     assert body.paragraphs == [PROSE[0], kept]
     assert body.removed == [("outlet", "Quảng cáo: mua ngay")]
 
@@ -626,7 +651,13 @@ def test_markdown_leftovers() -> None:
     ],
 )
 def test_strip_sapo_prefix(sapo: str, outlet: str | None) -> None:
-    assert strip_sapo_prefix(sapo, outlet) == "Hai nước ký thỏa thuận."
+    prefixes = TuoitreSpider.lead_prefixes if outlet == TuoitreSpider.outlet else ()
+    assert strip_sapo_prefix(sapo, outlet, prefixes) == "Hai nước ký thỏa thuận."
+
+
+def test_another_outlets_prefix_is_left_alone() -> None:
+    # "TTO" is tuoitre.vn's, declared by its spider: on another outlet's lead it is text.
+    assert strip_sapo_prefix("TTO - Hai nước ký thỏa thuận.", "vtv.vn") == "TTO - Hai nước ký thỏa thuận."
 
 
 def test_strip_sapo_prefix_leaves_other_leads_alone() -> None:
@@ -700,10 +731,9 @@ def test_pipeline_without_spider_uses_shared_rules_only() -> None:
     assert "Tin nổi bật" in draft.paragraphs
 
 
-def test_pipeline_compiles_spider_patterns_once_per_class() -> None:
-    pipeline = BoilerplatePipeline()
-    first = pipeline.outlet_rules(OutletSpider())
-    second = pipeline.outlet_rules(OutletSpider())
-    assert first is second
-    assert first[0][0].pattern == "Quảng cáo.*"
-    assert first[1] == ("Tin nổi bật",)
+def test_outlet_rules_are_compiled_once_per_spider_class() -> None:
+    first = OutletRules.of(OutletSpider)
+    assert OutletRules.of(OutletSpider) is first
+    assert first.patterns[0].pattern == "Quảng cáo.*"
+    assert first.stop_headings == ("Tin nổi bật",)
+    assert OutletRules.of(TuoitreSpider).lead_prefixes == ("TTO", "TT", "Tuổi Trẻ")

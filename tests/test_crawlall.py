@@ -7,7 +7,7 @@ from pathlib import Path
 
 from scrapy.utils.project import get_project_settings
 
-from crawler.commands.crawlall import outlet_spiders
+from crawler.outlets import outlet_spiders
 from tests.conftest import MIRROR_SPEED, read_jsonl, run_scrapy
 from tests.mirror import MirrorServer
 from tests.sites import build_vtv_archive
@@ -28,9 +28,10 @@ def crawlall(server: MirrorServer, data: Path, *args: str) -> tuple[int, str, st
 
 def test_every_outlet_spider_but_the_generic_one() -> None:
     spiders = outlet_spiders(get_project_settings())
-    assert spiders["vtv"] == "vtv.vn"
-    assert spiders["tuoitre"] == "tuoitre.vn"
+    assert spiders["vtv"].outlet == "vtv.vn"
+    assert spiders["tuoitre"].outlet == "tuoitre.vn"
     assert "generic" not in spiders
+    assert len(spiders) == 10
 
 
 def test_crawlall_runs_outlets_side_by_side_and_fails_when_one_is_broken(tmp_path: Path) -> None:
@@ -79,10 +80,19 @@ def test_crawlall_runs_outlets_side_by_side_and_fails_when_one_is_broken(tmp_pat
         "tuoitre (tuoitre.vn): health check failed: records: 0 seen, at least 1 needed"
     ]
 
-    # The next scheduled run finds nothing new: exports nothing, and that is not a failure.
+    # The next scheduled run finds nothing new: fetches no article, exports nothing, and that is not a
+    # failure.
     assert rerun_code == 0, rerun_err[-3000:]
     vtv_row = rerun_out.splitlines()[1].split()
-    assert vtv_row[2:] == ["0", "0", "0", "15", "unchanged", "4", "ok"]
+    assert vtv_row[1:] == [
+        "18",
+        "0",
+        "0",
+        "0",
+        "15",
+        "-",
+        "ok",
+    ]  # robots.txt, 9 feeds, the sitemap, 7 listings
 
 
 def test_crawlall_refuses_a_shared_jobdir_and_unknown_outlets(tmp_path: Path) -> None:

@@ -10,9 +10,14 @@ from pathlib import Path
 import pytest
 
 from crawler.items import ArticleDraft, DateCandidate
-from pipelines import dates
+from crawler.spiders.generic import GenericSpider
+from crawler.spiders.tuoitre import TuoitreSpider
+from crawler.spiders.vnexpress import VnexpressSpider
+from crawler.spiders.vtv import VtvSpider
 from pipelines.base import OfflineStats
-from pipelines.dates import VN_TZ, DatesPipeline, date_from_url, find_datetime, parse_datetime
+from pipelines.dates import DatesPipeline
+from pipelines.text import dates
+from pipelines.text.dates import VN_TZ, date_in_url, find_datetime, parse_datetime
 
 MAIN = Path(__file__).resolve().parents[1]
 SEEDS = MAIN.parent / "shared" / "seeds"
@@ -70,7 +75,7 @@ def test_fast_forms_never_call_dateparser(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_import_does_not_import_dateparser() -> None:
-    code = "import sys, pipelines.dates; print('dateparser' in sys.modules)"
+    code = "import sys, pipelines.dates, pipelines.text.dates; print('dateparser' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=MAIN, capture_output=True, text=True, check=True
     )
@@ -148,7 +153,7 @@ BYLINE = "PV Thường trú THVN tại Trung Quốc-Thứ sáu, ngày 11/10/2024
 
 
 def test_find_datetime_byline_line() -> None:
-    moment, matched = find_datetime(BYLINE)
+    moment, matched, *_ = find_datetime(BYLINE)
     assert moment.isoformat() == "2024-10-11T20:02:00+07:00"
     assert matched == "Thứ sáu, ngày 11/10/2024 20:02 GMT+7"
     assert BYLINE[: BYLINE.index(matched)].rstrip(" -") == "PV Thường trú THVN tại Trung Quốc"
@@ -160,7 +165,7 @@ def test_find_datetime_on_seed_000() -> None:
     seed = next(SEEDS.glob("000_*.txt"))
     lines = [line for line in seed.read_text(encoding="utf-8").splitlines() if "PV Thường trú" in line]
     assert lines == [BYLINE]
-    moment, matched = find_datetime(lines[0])
+    moment, matched, *_ = find_datetime(lines[0])
     assert (moment.isoformat(), matched) == (
         "2024-10-11T20:02:00+07:00",
         "Thứ sáu, ngày 11/10/2024 20:02 GMT+7",
@@ -183,7 +188,7 @@ def test_find_datetime_on_seed_000() -> None:
     ],
 )
 def test_find_datetime_in_a_line(text: str, expected: str, matched: str) -> None:
-    moment, found = find_datetime(text)
+    moment, found, *_ = find_datetime(text)
     assert (moment.isoformat(), found) == (expected, matched)
     assert found in text
 
@@ -206,8 +211,9 @@ def test_find_datetime_none(text: str) -> None:
         ("https://nld.com.vn/mot-bai-196260307071308923.htm", "2026-03-07T07:13:08+07:00"),
     ],
 )
-def test_date_from_url(url: str, expected: str) -> None:
-    assert date_from_url(url).isoformat() == expected
+def test_date_in_url(url: str, expected: str) -> None:
+    spider = {"vtv.vn": VtvSpider, "tuoitre.vn": TuoitreSpider}.get(url.split("/")[2], GenericSpider)
+    assert date_in_url(url, spider.url_date).isoformat() == expected
 
 
 @pytest.mark.parametrize(
@@ -223,8 +229,9 @@ def test_date_from_url(url: str, expected: str) -> None:
         "http://[bad",
     ],
 )
-def test_date_from_url_none(url: str) -> None:
-    assert date_from_url(url) is None
+def test_date_in_url_none(url: str) -> None:
+    assert date_in_url(url, VtvSpider.url_date) is None
+    assert date_in_url(url, VnexpressSpider.url_date) is None  # vnexpress.net writes no time in its URLs
 
 
 # --- the pipeline ---------------------------------------------------------------------
@@ -248,7 +255,7 @@ def test_pipeline_origin_priority() -> None:
         DateCandidate("2023-09-05T12:32:00+07:00", "json-ld"),
         DateCandidate("Tue, 05 Sep 2023 12:33:00 +0700", "front-matter"),
     )
-    assert pipeline.process(draft, None) is draft
+    assert pipeline.process(draft, VtvSpider) is draft
     assert draft.published_at == "2023-09-05T12:32:00+07:00"
     assert draft.date_raw == "2023-09-05T12:32:00+07:00"
     assert draft.date_source == "json-ld"
@@ -262,7 +269,7 @@ def test_pipeline_page_before_text_and_front_matter() -> None:
         DateCandidate("PV-Thứ sáu, ngày 11/10/2024 20:02 GMT+7", "text"),
         DateCandidate("11/10/2024 20:01", "page"),
     )
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert (draft.published_at, draft.date_source) == ("2024-10-11T20:01:00+07:00", "page")
 
 
@@ -273,7 +280,7 @@ def test_pipeline_unparsed_candidate_counted_and_skipped() -> None:
         DateCandidate("không rõ", "meta"),
         DateCandidate("26/04/2023 14:28", "page"),
     )
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert (draft.published_at, draft.date_raw, draft.date_source) == (
         "2023-04-26T14:28:00+07:00",
         "26/04/2023 14:28",
@@ -285,7 +292,7 @@ def test_pipeline_unparsed_candidate_counted_and_skipped() -> None:
 def test_pipeline_normalises_to_vietnam_time() -> None:
     pipeline, _ = make_pipeline()
     draft = make_draft(DateCandidate("2026-03-07T01:19:00Z", "json-ld"))
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert draft.published_at == "2026-03-07T08:19:00+07:00"
     assert draft.date_raw == "2026-03-07T01:19:00Z"
 
@@ -296,7 +303,7 @@ def test_pipeline_rejects_future_date() -> None:
         DateCandidate("2026-06-25T16:19:00+07:00", "json-ld"),  # months after NOW
         DateCandidate("07/03/2026 16:45", "page"),  # 59 minutes after NOW: clock skew, accepted
     )
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert (draft.published_at, draft.date_source) == ("2026-03-07T16:45:00+07:00", "page")
     assert stats.values == {"vnnews/dates/future": 1, "vnnews/date_source/page": 1}
 
@@ -304,7 +311,7 @@ def test_pipeline_rejects_future_date() -> None:
 def test_pipeline_rejects_date_just_over_an_hour_ahead() -> None:
     pipeline, stats = make_pipeline()
     draft = make_draft(DateCandidate("07/03/2026 16:46", "page"))
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert draft.published_at is None
     assert stats.values == {"vnnews/dates/future": 1, "vnnews/dates/missing": 1}
 
@@ -313,7 +320,7 @@ def test_pipeline_url_fallback() -> None:
     pipeline, stats = make_pipeline()
     url = "https://vtv.vn/chinh-tri/bai-20241011191126043.htm"
     draft = make_draft(DateCandidate("Chiều 18/2", "text"), url=url)
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert (draft.published_at, draft.date_raw, draft.date_source) == (
         "2024-10-11T19:11:26+07:00",
         url,
@@ -326,7 +333,7 @@ def test_pipeline_url_fallback_prefers_canonical_url() -> None:
     pipeline, _ = make_pipeline()
     draft = make_draft(url="https://m.vtv.vn/bai-20241011191126043.htm")
     draft.canonical_url = "https://vtv.vn/bai-100260224162946883.htm"
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert (draft.published_at, draft.date_source) == ("2026-02-24T16:29:46+07:00", "url")
 
 
@@ -335,7 +342,7 @@ def test_pipeline_url_is_only_a_last_resort() -> None:
     draft = make_draft(
         DateCandidate("5/9/2023 08:30", "text"), url="https://vtv.vn/bai-20241011191126043.htm"
     )
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert (draft.published_at, draft.date_source) == ("2023-09-05T08:30:00+07:00", "text")
 
 
@@ -344,18 +351,18 @@ def test_pipeline_passes_over_a_day_without_a_time() -> None:
     # and with no URL time the record has no date.
     pipeline, stats = make_pipeline()
     draft = make_draft(DateCandidate("5/9/2023", "text"), url="https://vtv.vn/bai-20241011191126043.htm")
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert (draft.published_at, draft.date_source) == ("2024-10-11T19:11:26+07:00", "url")
     assert stats.values["vnnews/dates/no_time"] == 1
     draft = make_draft(DateCandidate("2025-10-10", "text"))
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert (draft.published_at, draft.date_raw) == (None, None)
 
 
 def test_pipeline_missing_date() -> None:
     pipeline, stats = make_pipeline()
     draft = make_draft(DateCandidate("2026-03-07 09:15", "meta", kind="modified"))
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert (draft.published_at, draft.date_raw, draft.date_source) == (None, None, None)
     assert draft.modified_at == "2026-03-07T09:15:00+07:00"
     assert stats.values == {"vnnews/dates/missing": 1}
@@ -368,7 +375,7 @@ def test_pipeline_modified_date() -> None:
         DateCandidate("2026-03-07T09:30:00+07:00", "json-ld", kind="modified"),
         DateCandidate("2026-03-07 10:00", "meta", kind="modified"),
     )
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert draft.published_at == "2026-03-07T08:07:00+07:00"
     assert draft.modified_at == "2026-03-07T09:30:00+07:00"
     assert draft.date_raw == "2026-03-07T08:07:00+07:00"  # date_raw and date_source are the published one's
@@ -381,7 +388,7 @@ def test_pipeline_drops_modified_before_published() -> None:
         DateCandidate("07/03/2026 - 08:07", "page"),
         DateCandidate("2026-03-06T23:00:00+07:00", "meta", kind="modified"),
     )
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert draft.published_at == "2026-03-07T08:07:00+07:00"
     assert draft.modified_at is None
     assert stats.values["vnnews/dates/modified_before_published"] == 1
@@ -390,7 +397,7 @@ def test_pipeline_drops_modified_before_published() -> None:
 def test_pipeline_modified_has_no_url_fallback() -> None:
     pipeline, _ = make_pipeline()
     draft = make_draft(url="https://vtv.vn/bai-20241011191126043.htm")
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert draft.published_at == "2024-10-11T19:11:26+07:00"
     assert draft.modified_at is None
 
@@ -398,13 +405,13 @@ def test_pipeline_modified_has_no_url_fallback() -> None:
 def test_pipeline_relative_date_uses_crawl_time() -> None:
     pipeline, _ = make_pipeline(now=datetime(2026, 3, 7, 1, 0, tzinfo=VN_TZ))
     draft = make_draft(DateCandidate("10:30 hôm qua", "page"))
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert draft.published_at == "2026-03-06T10:30:00+07:00"
     draft = make_draft(DateCandidate("2 giờ trước", "page"))
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert draft.published_at == "2026-03-06T23:00:00+07:00"
     draft = make_draft(DateCandidate("hôm qua", "page"))  # a day, no time: no date
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert draft.published_at is None
 
 
@@ -412,11 +419,9 @@ def test_pipeline_bad_input_does_not_raise() -> None:
     pipeline, stats = make_pipeline()
     draft = make_draft(DateCandidate(None, "meta"), DateCandidate("", "page"))  # type: ignore[arg-type]
     draft.url = None  # type: ignore[assignment]
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert draft.published_at is None
     assert stats.values == {"vnnews/dates/unparsed": 2, "vnnews/dates/missing": 1}
-    record = {"title": "already a record"}
-    assert pipeline.process(record, None) is record
 
 
 def test_pipeline_default_clock_is_now() -> None:
@@ -425,5 +430,51 @@ def test_pipeline_default_clock_is_now() -> None:
     draft = make_draft(
         DateCandidate(tomorrow.isoformat(), "json-ld"), DateCandidate("5/9/2023 07:00", "page")
     )
-    pipeline.process(draft, None)
+    pipeline.process(draft, VtvSpider)
     assert (draft.published_at, draft.date_source) == ("2023-09-05T07:00:00+07:00", "page")
+
+
+def test_an_outlet_without_a_url_time_gives_no_url_fallback() -> None:
+    pipeline, _ = make_pipeline()
+    draft = make_draft(url="https://vtv.vn/bai-20241011191126043.htm")
+    pipeline.process(draft, VnexpressSpider)
+    assert draft.published_at is None
+
+
+# --- the date lines of a body ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("26/04/2023 14:28", "26/04/2023 14:28"),
+        ("01:38 06/09/2023", "01:38 06/09/2023"),
+        ("Cập nhật: Thứ bảy, 7/3/2026, 00:05 (GMT+7)", "Thứ bảy, 7/3/2026, 00:05 (GMT+7)"),
+        ("Đăng lúc 12:30 ngày 5/9/2023 |", "12:30 ngày 5/9/2023"),
+        ("Thứ Hai, 24/12/2012 15:02", "Thứ Hai, 24/12/2012 15:02"),
+        ("2023-04-26T14:28", "2023-04-26T14:28"),
+    ],
+)
+def test_a_line_that_is_only_a_date(line: str, date: str) -> None:
+    assert dates.whole_line_date(line) == date
+
+
+@pytest.mark.parametrize(
+    "line", ["Hà Nội, ngày 5/9/2023", "Chiều 18/2", "31/02/2026 10:00", "Ngày 5/9/2023, tại Hà Nội"]
+)
+def test_a_line_with_more_than_a_date(line: str) -> None:
+    assert dates.whole_line_date(line) is None
+
+
+def test_a_line_that_ends_with_a_date() -> None:
+    assert dates.split_trailing_date("Thu Hằng - 12/05/2024 09:15") == ("Thu Hằng - ", "12/05/2024 09:15")
+    assert dates.split_trailing_date(BYLINE) == (
+        "PV Thường trú THVN tại Trung Quốc-",
+        BYLINE.split("-", 1)[1],
+    )
+    assert dates.split_trailing_date("Ngày 5/9/2023, tại Hà Nội") is None
+
+
+def test_two_digit_years_only_after_a_slash() -> None:
+    assert parse_datetime("ngày 24/12/12 11:05", now=NOW).isoformat() == "2012-12-24T11:05:00+07:00"
+    assert find_datetime("phiên bản 1.2.10 mới") is None

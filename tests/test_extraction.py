@@ -1,75 +1,74 @@
-"""The page object's own machinery, checked against the library it stands in for."""
+"""The page object's own machinery: decoding, the layers of selectors, the breadcrumb."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from scrapy.http import HtmlResponse
 
-import pytest
-from parsel import Selector
-from scrapy.spiderloader import SpiderLoader
-from scrapy.utils.project import get_project_settings
-
-from crawler.extraction import GENERIC_SELECTORS, ArticlePage
-from tests.conftest import CORPUS, FIXTURES
+from crawler.extraction import ArticlePage, page_encoding
+from crawler.spiders.cms import VccorpSpider
+from crawler.spiders.generic import GenericSpider
+from crawler.spiders.vtv import VtvSpider
 
 
-def every_selector() -> list[str]:
-    """Every CSS selector extraction runs: each spider's, and the shared ones."""
-    found: set[str] = set()
-    loader = SpiderLoader.from_settings(get_project_settings())
-    for name in loader.list():
-        spider = loader.load(name)
-        for value in [*spider.selectors.values(), spider.remove_selectors]:
-            found.update([value] if isinstance(value, str) else value)
-    for values in GENERIC_SELECTORS.values():
-        found.update(values)
-    # Forms the rewriting of attribute steps must leave alone or get right.
-    found.update([
-        "li:first-child", ".a:first-child", "[data-role=content] p:nth-of-type(2)", "p:not(.x)",
-        "[itemprop=author] a::text", "[title=\"it's\"]", "*[class]", "div.detail-content > p",
-        "p.sapo[data-role=sapo]", "span.name[data-role=author]:first-child", "a[href*='/tac-gia/']",
-        "a[href*='/tac-gia/']:last-child", "div.a.b", "div > p.Normal",
-    ])  # fmt: skip
-    return sorted(found)
-
-
-def pages() -> list[Path]:
-    real = sorted(CORPUS.glob("*/*article*.html")) if CORPUS.exists() else []
-    return sorted(FIXTURES.glob("*/*.html")) + real
-
-
-@pytest.mark.parametrize("path", pages(), ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_css_finds_what_parsel_finds(path: Path) -> None:
-    """``ArticlePage.css`` compiles its own XPath (and walks attributes rather than elements where
-    that is faster); on every page, for every selector, it must find exactly parsel's nodes."""
-    body = path.read_bytes()
-    page = ArticlePage.from_html(body, "https://example.vn/a.html")
-    reference = Selector(text=body.decode("utf-8", errors="replace"))
-    found_any = 0
-    for css in every_selector():
-        ours = page.css(css)
-        theirs = [s.root for s in reference.css(css)]
-        if ours and not isinstance(ours[0], str):
-            # Two parses of one page: elements compare by their place in the tree.
-            ours = [page.root.getroottree().getpath(e) for e in ours]
-            theirs = [reference.root.getroottree().getpath(e) for e in theirs]
-        assert ours == theirs, css
-        found_any += bool(ours)
-    assert found_any >= 3, "the page should match several of the selectors"
-
-
-def test_pages_read_one_after_another_share_nothing() -> None:
-    """The HTML parser is made once and reused: a page with bytes that are not UTF-8 must read
-    the same before and after others, and leave nothing (errors, base URL) to the next page."""
-    from scrapy.http import HtmlResponse
-
-    def read(url: str, body: bytes) -> tuple[str, str | None]:
-        page = ArticlePage.from_response(HtmlResponse(url, body=body, encoding="utf-8"))
-        return page.root.findtext(".//p"), page.root.getroottree().docinfo.URL
-
+def test_undecodable_bytes_are_replaced_not_fatal() -> None:
     broken = "<html><body><p>Bão số 3 đổ bộ</p></body></html>".encode().replace(b"3", b"\xff\xfe")
-    clean = "<html><body><p>Hà Nội mưa lớn</p></body></html>".encode()
-    first = read("https://vtv.vn/a.htm", broken)
-    assert first == ("Bão số \ufffd\ufffd đổ bộ", "https://vtv.vn/a.htm")
-    assert read("https://vtv.vn/b.htm", clean) == ("Hà Nội mưa lớn", "https://vtv.vn/b.htm")
-    assert read("https://vtv.vn/a.htm", broken) == first
+    page = ArticlePage.from_response(HtmlResponse("https://vtv.vn/a.htm", body=broken, encoding="utf-8"))
+    assert page.root.findtext(".//p") == "Bão số \ufffd\ufffd đổ bộ"
+
+
+def test_a_charset_declared_late_in_the_head_is_read() -> None:
+    """Scrapy reads a <meta> charset only in the first 4 KB, and otherwise guesses (UTF-8, else cp1252);
+    tuoitre.vn declares it after 18 KB of <head>."""
+    head = "<head>" + '<link rel="dns-prefetch" href="https://cdn.example.vn">' * 400
+    html = f'<html>{head}<meta http-equiv="Content-Type" content="text/html;charset=windows-1258"></head>'
+    body = (html + "<body><h1>Báo Đà</h1></body></html>").encode("cp1258")
+    response = HtmlResponse(url="https://nguoilambao.vn/a.html", body=body)
+    assert page_encoding(response) == "cp1258"
+    assert ArticlePage.from_response(response).sel.css("h1::text").get() == "Báo Đà"
+    # What the response itself says still comes first.
+    declared = HtmlResponse(url=response.url, body=body, headers={"Content-Type": "text/html; charset=utf-8"})
+    assert page_encoding(declared) == "utf-8"
+
+
+PAGE = """<html><head><title>t</title></head><body>
+<div class="breadcrumb"><a href="/">Trang chủ</a><a href="/xa-hoi.htm">Xã hội</a>
+<a href="/bai.htm">Tiêu đề bài</a></div>
+<h1 data-role="title">Tiêu đề bài</h1>
+<div data-role="content"><p>Đoạn văn thứ nhất của bài viết, đủ dài để là một đoạn văn.</p>
+<div data-marked-zoneid="lienquan"><p>Tin liên quan không thuộc bài.</p></div>
+<div class="box-related"><p>Cũng không thuộc bài.</p></div></div>
+</body></html>"""
+
+
+def test_the_cms_layer_answers_after_the_outlets_own_selectors() -> None:
+    draft = ArticlePage.from_html(PAGE, "https://vtv.vn/bai.htm", VtvSpider).draft()
+    assert draft.title == "Tiêu đề bài"
+    assert draft.field_origins["title"] == "cms"  # h1[data-role=title], VCCorp's, not vtv's h1.title
+    assert draft.field_origins["body"] == "cms"
+    # VCCorp's zones go with its CMS; a class naming related news goes on any outlet.
+    assert draft.paragraphs == ["Đoạn văn thứ nhất của bài viết, đủ dài để là một đoạn văn."]
+
+
+def test_an_outlet_without_the_cms_keeps_its_zones() -> None:
+    class PlainSpider:
+        outlet = "example.vn"
+        selectors = {"title": "h1"}
+
+    draft = ArticlePage.from_html(PAGE, "https://example.vn/bai.htm", PlainSpider).draft()
+    assert draft.field_origins["body"] == "fallback"
+    assert "Tin liên quan không thuộc bài." in draft.paragraphs
+
+
+def test_the_generic_spider_knows_every_cms() -> None:
+    assert set(VccorpSpider.cms_remove_selectors) <= set(GenericSpider.cms_remove_selectors)
+    assert "[data-role=content]" in GenericSpider.cms_selectors["body"]
+    assert "div.article__body" in GenericSpider.cms_selectors["body"]
+    draft = ArticlePage.from_html(PAGE, "https://example.vn/bai.htm", GenericSpider).draft()
+    assert draft.field_origins["body"] == "cms"
+    assert draft.paragraphs == ["Đoạn văn thứ nhất của bài viết, đủ dài để là một đoạn văn."]
+
+
+def test_a_breadcrumb_names_sections_not_the_home_page_or_the_article() -> None:
+    # div.breadcrumb is the article__* CMS's, which the generic spider tries.
+    draft = ArticlePage.from_html(PAGE, "https://example.vn/bai.htm", GenericSpider).draft()
+    assert (draft.section, draft.field_origins["section"]) == (["Xã hội"], "cms")

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from scrapy.utils.project import get_project_settings
 
-from crawler.offline import OfflineExtractor, spider_class_for
+from crawler.offline import OfflineExtractor
+from crawler.outlets import spider_for
 from crawler.schema import schema_errors
 from crawler.spiders.generic import GenericSpider
 from tests.conftest import CORPUS, crawl_mirror, shared_file
@@ -24,7 +25,7 @@ def nld_record() -> dict:
 
 
 def test_an_outlet_without_a_spider_goes_to_the_generic_one() -> None:
-    assert spider_class_for(get_project_settings(), NLD_URL) is GenericSpider
+    assert spider_for(get_project_settings(), NLD_URL) is GenericSpider
 
 
 def test_real_page_of_an_outlet_without_a_spider(nld_record: dict) -> None:

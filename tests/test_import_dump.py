@@ -22,8 +22,12 @@ from crawler.dumps import (
     split_dump,
     split_keyword_tags,
 )
+from crawler.outlets import self_names_by_outlet
 from crawler.schema import schema_errors
 from tests.conftest import SEEDS, read_jsonl, run_scrapy, shared_file
+
+# The outlets the spiders know, with the names they credit themselves by.
+KNOWN = self_names_by_outlet(get_project_settings())
 
 VTV_URL = (
     "https://vtv.vn/chinh-tri/thuong-truc-ban-bi-thu-luong-cuong-hoi-kien-tong-bi-thu-chu-tich-nuoc-"
@@ -213,6 +217,9 @@ def test_seed_003_vnexpress(records: dict[str, dict[str, Any]]) -> None:
     # would read as midnight, so the record has no date rather than an invented time.
     assert record["published_at"] is None
     assert record["date_raw"] is None
+    draft = DumpImporter(get_project_settings(), outlet="vnexpress.net").draft(seed("003"))
+    assert [(c.raw, c.origin) for c in draft.dates] == [("2025-10-10", "text")]
+    assert ("date-prefix", "date 2025-10-10") in draft.removed
     # No title line: the first line (the lead) is the title, without the prefix and the full stop.
     assert record["title"] == (
         "Tổng Bí thư Tô Lâm gặp Thủ tướng Trung Quốc Lý Cường, Chủ tịch Đảng Nước Nga Thống nhất Dmitry "
@@ -280,7 +287,7 @@ Hai bên nhất trí tiếp tục duy trì các cơ chế đối thoại, tăng 
 
 def test_front_matter_dump(tmp_path: Path) -> None:
     path = tmp_path / "dump.md"
-    draft = draft_from_dump(FRONT_MATTER_DUMP, path)
+    draft = draft_from_dump(FRONT_MATTER_DUMP, path, known=KNOWN)
     assert draft.keywords == ["Biển Đông", "Ngoại giao"]
     # The title printed whole in the text (a line that starts with the cut title) completes it.
     assert draft.title == "Việt Nam và Philippines ký kết thỏa thuận hợp tác biển"
@@ -292,7 +299,7 @@ def test_front_matter_dump(tmp_path: Path) -> None:
 
 def test_save_date_dates_only_a_text_that_dates_nothing(tmp_path: Path) -> None:
     undated = FRONT_MATTER_DUMP.replace("Chiều 18/2, tại Hà Nội", "Tại Hà Nội")
-    draft = draft_from_dump(undated, tmp_path / "dump.md")
+    draft = draft_from_dump(undated, tmp_path / "dump.md", known=KNOWN)
     assert [(d.raw, d.origin) for d in draft.dates] == [("Wed, 19 Feb 2025 08:00:00 +0700", "front-matter")]
 
 
@@ -341,18 +348,18 @@ def test_truncated_title_cut_inside_a_word() -> None:
 
 
 def test_outlet_self_names_are_matched_as_printed() -> None:
-    assert outlets_named_in("Theo dõi Baoquocte.vn trên") == ["baoquocte.vn"]
-    assert outlets_named_in("Ủy ban Biên giới quốc gia, Bộ Ngoại giao") == ["biengioilanhtho.gov.vn"]
+    assert outlets_named_in("Theo dõi Baoquocte.vn trên", KNOWN) == ["baoquocte.vn"]
+    assert outlets_named_in("Ủy ban Biên giới quốc gia, Bộ Ngoại giao", KNOWN) == ["biengioilanhtho.gov.vn"]
     # "nhân dân" is the people, "Nhân Dân" the newspaper.
-    assert outlets_named_in("đời sống nhân dân ngày càng ấm no") == []
-    assert outlets_named_in("theo báo Nhân Dân và VnExpress") == ["nhandan.vn", "vnexpress.net"]
+    assert outlets_named_in("đời sống nhân dân ngày càng ấm no", KNOWN) == []
+    assert outlets_named_in("theo báo Nhân Dân và VnExpress", KNOWN) == ["nhandan.vn", "vnexpress.net"]
 
 
 def test_several_outlets_named_is_refused(tmp_path: Path) -> None:
     text = "Tiêu đề bài báo\n\nTheo Báo Tuổi Trẻ và Báo Dân trí, một đoạn văn dài.\n"
     with pytest.raises(NotADump, match=r"^unknown outlet \(the text names dantri.com.vn, tuoitre.vn\); give"):
-        draft_from_dump(text, tmp_path / "x.txt")
-    assert draft_from_dump(text, tmp_path / "x.txt", outlet="tuoitre.vn").outlet == "tuoitre.vn"
+        draft_from_dump(text, tmp_path / "x.txt", known=KNOWN)
+    assert draft_from_dump(text, tmp_path / "x.txt", outlet="tuoitre.vn", known=KNOWN).outlet == "tuoitre.vn"
 
 
 def test_article_url_order() -> None:

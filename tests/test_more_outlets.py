@@ -21,7 +21,7 @@ from crawler.offline import OfflineExtractor
 from crawler.spiders.nhandan import NhandanSpider
 from crawler.spiders.thanhnien import ThanhnienSpider
 from crawler.spiders.vietnamplus import VietnamplusSpider, recent_months
-from pipelines.dates import VN_TZ, parse_datetime
+from pipelines.text.dates import VN_TZ, parse_datetime
 from tests.conftest import FIXTURES, crawl_mirror
 from tests.mirror import MirrorServer, Page
 from tests.sites import rss, serve_quiet_discovery
@@ -158,9 +158,9 @@ def test_thanhnien_feed_dates_read_with_their_two_digit_year() -> None:
 
 # Each outlet's body element with its class renamed, as a redesign would do it.
 RENAMED_BODY = {
-    # The VCCorp data-role stays: the markup Vietnamese CMSs share answers.
-    "thanhnien": ('class="detail-content afcbc-body"', 'class="detail-body-v2"', "generic"),
-    # The schema.org itemprop stays: the shared markup answers.
+    # The VCCorp data-role stays: the markup of the outlet's CMS answers.
+    "thanhnien": ('class="detail-content afcbc-body"', 'class="detail-body-v2"', "cms"),
+    # The schema.org itemprop stays: the microdata any CMS may print answers.
     "vietnamplus": ('class="article__body zce-content-body cms-body"', 'class="article-content"', "generic"),
     # Class and itemprop gone: the text-density guess answers.
     "nhandan": (

@@ -13,7 +13,8 @@ from crawler.schema import compiled_check, record_validator, schema_errors
 from pipelines.base import OfflineStats
 from pipelines.dedupe import DedupePipeline
 from pipelines.export import record_line
-from pipelines.normalize import NormalizePipeline, normalize_text, word_count
+from pipelines.normalize import NormalizePipeline
+from pipelines.text.words import normalize_text, word_count
 from pipelines.validate import ValidatePipeline, build_record
 
 BODY = [
@@ -69,8 +70,8 @@ def test_normalize_text(raw: str | None, clean: str) -> None:
         [],
     ],
 )
-def test_word_count_is_that_of_the_joined_body(paragraphs: list[str]) -> None:
-    assert word_count(paragraphs) == len("\n\n".join(paragraphs).split())
+def test_word_count_counts_whitespace_separated_tokens(paragraphs: list[str]) -> None:
+    assert word_count("\n\n".join(paragraphs)) == sum(len(p.split()) for p in paragraphs)
 
 
 def test_normalize_pipeline_cleans_every_text_field_and_drops_empty_ones() -> None:

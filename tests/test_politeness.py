@@ -5,14 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-from scrapy import Request
-from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
-from scrapy.http import HtmlResponse
 from scrapy.utils.project import get_project_settings
-from scrapy.utils.test import get_crawler
 
-from crawler.middlewares import HeadMetaRefreshMiddleware, backoff_seconds, retry_after_seconds
+from crawler.middlewares import backoff_seconds, retry_after_seconds
 from tests.conftest import read_jsonl, run_scrapy
 from tests.mirror import Page
 from tests.scripted_mirror import ScriptedMirror
@@ -168,46 +163,22 @@ def test_robots_txt_is_obeyed(tmp_path: Path) -> None:
     assert "'robotstxt/forbidden': 1" in log
 
 
-# -- meta refresh, read from the head only --------------------------------------------
-
-REFRESH_PAGES = {
-    "refresh": '<html><head><meta http-equiv="refresh" content="0; url=/moi.htm"></head><body>x</body></html>',
-    "refresh with base": (
-        '<html><head><base href="https://vtv.vn/the-thao/"><meta http-equiv="refresh" content="5;url=bai.htm">'
-        "</head><body>x</body></html>"
-    ),
-    "refresh in noscript": (
-        '<html><head><noscript><meta http-equiv="refresh" content="0; url=/khac.htm"></noscript></head>'
-        "<body>x</body></html>"
-    ),
-    "too slow a refresh": '<html><head><meta http-equiv="refresh" content="600; url=/cham.htm"></head></html>',
-    "no refresh": "<html><head><title>Bài</title></head><body>"
-    + "<p>Đoạn văn.</p>" * 5000
-    + "</body></html>",
-    "refresh past the head": "<html><head></head><body>"
-    + "<p>Đoạn.</p>" * 1000
-    + '<meta http-equiv="refresh" content="0;url=/x">',
-}
+# -- meta refresh ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", REFRESH_PAGES)
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "windows-1258"])
-def test_meta_refresh_is_scrapys_without_decoding_the_page(name: str, encoding: str) -> None:
-    """HeadMetaRefreshMiddleware decides every page as Scrapy's MetaRefreshMiddleware does, but
-    leaves the body undecoded: the crawl's process never needs an article's text."""
-    html = REFRESH_PAGES[name].replace("<head>", f'<head><meta charset="{encoding}">', 1)
-    crawler = get_crawler(settings_dict={"TWISTED_REACTOR": None})
-    ours = HeadMetaRefreshMiddleware.from_crawler(crawler)
-    scrapys = MetaRefreshMiddleware.from_crawler(crawler)
-    request = Request("https://vtv.vn/bai-cu.htm")
-
-    def response() -> HtmlResponse:
-        return HtmlResponse(url=request.url, body=html.encode(encoding, "xmlcharrefreplace"), request=request)
-
-    mine = response()
-    got = ours.process_response(request, mine)
-    want = scrapys.process_response(request, response())
-    assert type(got) is type(want)
-    if isinstance(want, Request):
-        assert got.url == want.url
-    assert mine._cached_ubody is None, "the middleware decoded the whole page"
+def test_a_meta_refresh_is_followed_within_the_outlet(tmp_path: Path) -> None:
+    """Scrapy's own MetaRefreshMiddleware: a moved article is read at its new address."""
+    out = tmp_path / "vtv.jsonl"
+    with ScriptedMirror() as server:
+        moved, target = vtv_article_url(0), vtv_article_url(1)
+        server.add("https://vtv.vn/rss/home.rss", Page(rss([moved]).encode()), "application/rss+xml")
+        refresh = (
+            f'<html><head><meta http-equiv="refresh" content="0; url={target}"></head><body></body></html>'
+        )
+        server.add(moved, refresh)
+        server.add(target, vtv_article(1, target))
+        code, log = crawl(server, "-O", str(out))
+        fetched = [len(server.requests_for(url)) for url in (moved, target)]
+    assert code == 0, log[-3000:]
+    assert [r["url"] for r in read_jsonl(out)] == [target]
+    assert fetched == [1, 1]

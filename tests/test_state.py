@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,10 +13,11 @@ import pytest
 
 from crawler.spiders.base import DateRange, months
 from crawler.spiders.vtv import VtvSpider
-from crawler.state import StateStore, parse_lastmod
+from crawler.state import StateStore
 from pipelines.base import OfflineStats
 from pipelines.export import repair_jsonl
 from pipelines.state import StatePipeline
+from pipelines.text.dates import parse_lastmod
 from tests.conftest import MIRROR_SPEED, read_jsonl, run_scrapy
 from tests.mirror import MirrorServer
 from tests.sites import (
@@ -48,8 +49,6 @@ def test_store_keeps_hash_revision_and_times(tmp_path: Path) -> None:
     assert row is not None
     assert (row.content_hash, row.revision) == ("b" * 64, 2)
     assert (row.first_seen, row.last_seen) == ("2026-06-28T03:00:00+00:00", "2026-06-30T03:00:00+00:00")
-    assert store.seen_after(url, datetime(2026, 6, 30, 10, 0, tzinfo=VN))
-    assert not store.seen_after(url, datetime(2026, 6, 30, 10, 0, 1, tzinfo=VN))
     store.record("tuoitre.vn", "https://tuoitre.vn/b.htm", "c" * 64, 1, "2026-06-30T03:00:00+00:00")
     store.save_validators(
         "vtv.vn", {"https://vtv.vn/rss/home.rss": ('"e1"', "Sun, 28 Jun 2026 02:00:00 GMT")}
@@ -163,7 +162,7 @@ def crawl(server: MirrorServer, data: Path, *extra: str) -> tuple[int, str, list
     return result.returncode, result.stderr, read_jsonl(new_file)
 
 
-def test_a_rerun_with_nothing_new_exports_nothing_and_does_not_fail(tmp_path: Path) -> None:
+def test_a_rerun_with_nothing_new_fetches_no_article_and_does_not_fail(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with MirrorServer() as server:
         urls = build_vtv_archive(server, 24, in_feed=6)
@@ -176,36 +175,56 @@ def test_a_rerun_with_nothing_new_exports_nothing_and_does_not_fail(tmp_path: Pa
 
         code, log, second = crawl(server, data)
         refetched = [h for h in server.hits[hits:] if "bai-viet" in h]
+        hits = len(server.hits)
+        assert code == 0, log[-3000:]
+        assert "vnnews: FAILED" not in log
+        assert second == []
+        # Found again in the feed (6) and the sitemap (24), fetched within the day: not fetched again.
+        assert refetched == []
+        assert "'vnnews/discovery/known_unchanged': 30" in log
+
+        # Once VNNEWS_REVISIT_AFTER hours have passed, they are fetched again, found unchanged, dropped.
+        code, log, third = crawl(server, data, "-s", "VNNEWS_REVISIT_AFTER=0")
+        refetched = [h for h in server.hits[hits:] if "bai-viet" in h]
     assert code == 0, log[-3000:]
-    assert "vnnews: FAILED" not in log
-    assert second == []
-    # The sitemap's lastmod (before the first crawl) says the 24 are unchanged: only the feed's 6 are
-    # fetched again (a feed gives no modification time), found unchanged and dropped.
-    assert sorted(refetched) == sorted(u.split("://", 1)[1] for u in urls[:6])
-    assert "'vnnews/dropped/unchanged': 6" in log
-    assert "'vnnews/discovery/known_unchanged': 24" in log
+    assert third == []
+    assert sorted(refetched) == sorted(u.split("://", 1)[1] for u in urls)
+    assert "'vnnews/dropped/unchanged': 24" in log
 
 
 def test_a_changed_article_is_exported_again_with_its_revision_raised(tmp_path: Path) -> None:
     data = tmp_path / "data"
+    lastmod = "2026-06-28T10:00:00+07:00"
     with MirrorServer() as server:
         urls = build_vtv_archive(server, 12, in_feed=12)
         code, log, first = crawl(server, data)
         assert code == 0, log[-3000:]
+        # Changed, and the sitemap says so: fetched again at once.
         changed = urls[3]
         server.add(changed, vtv_article(3, changed).replace("đặt mục tiêu", "đặt lại mục tiêu"))
+        modified = datetime.now(UTC).isoformat()
+        entries = [(u, modified if u == changed else lastmod) for u in urls]
+        server.add("https://vtv.vn/latest-news-sitemap.xml", dated_sitemap(entries), "application/xml")
         code, log, second = crawl(server, data)
         assert code == 0, log[-3000:]
         code, log, third = crawl(server, data)
+        # Changed without a word from the sitemap: caught at the next revisit.
+        corrected = urls[5]
+        server.add(corrected, vtv_article(5, corrected).replace("đặt mục tiêu", "đặt ra mục tiêu"))
+        code, log, fourth = crawl(server, data)
+        code, log, fifth = crawl(server, data, "-s", "VNNEWS_REVISIT_AFTER=0")
     assert [r["url"] for r in second] == [changed]
     assert second[0]["revision"] == 2
     assert second[0]["id"] == next(r["id"] for r in first if r["url"] == changed)
     assert second[0]["content_hash"] != next(r["content_hash"] for r in first if r["url"] == changed)
     assert "Bài số 3: Huế đặt lại mục tiêu" in second[0]["body"]
-    assert third == []
+    assert third == fourth == []
+    assert [(r["url"], r["revision"]) for r in fifth] == [(corrected, 2)]
     store = StateStore(data / "state" / "state.sqlite3")
     assert store.get(changed).revision == 2  # type: ignore[union-attr]
-    assert {a.revision for a in store.articles("vtv.vn") if a.canonical_url != changed} == {1}
+    assert {a.revision for a in store.articles("vtv.vn") if a.canonical_url not in (changed, corrected)} == {
+        1
+    }
 
 
 def test_reset_state_exports_everything_again(tmp_path: Path) -> None:

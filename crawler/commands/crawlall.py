@@ -24,22 +24,11 @@ from scrapy import signals
 from scrapy.commands import ScrapyCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
-from scrapy.spiderloader import SpiderLoader
 
 from crawler.health import crawl_problems
+from crawler.outlets import outlet_spiders
 from crawler.spiders.base import DateRange
 from pipelines.export import default_feeds
-
-
-def outlet_spiders(settings: Any) -> dict[str, str]:
-    """Spider name → outlet domain, for every spider of an outlet."""
-    loader = SpiderLoader.from_settings(settings)
-    spiders = {}
-    for name in sorted(loader.list()):
-        outlet = getattr(loader.load(name), "outlet", "")
-        if outlet:
-            spiders[name] = outlet
-    return spiders
 
 
 def crawl_summary(name: str, crawler: Crawler, feeds: list[str]) -> dict[str, Any]:
@@ -151,7 +140,7 @@ class Command(ScrapyCommand):
             raise UsageError(str(exc)) from None
 
     def selected(self, wanted: str | None) -> dict[str, str]:
-        spiders = outlet_spiders(self.settings)
+        spiders = {name: cls.outlet for name, cls in outlet_spiders(self.settings).items()}
         if not wanted:
             return spiders
         names = [w.strip() for w in wanted.split(",") if w.strip()]

@@ -16,8 +16,8 @@ SECTIONS = ("thoi-su", "the-gioi", "kinh-te", "van-hoa", "nguoi-viet-o-xa")
 class BaoquocteSpider(NewsSpider):
     name = "baoquocte"
     outlet = "baoquocte.vn"
-    allowed_domains = ["baoquocte.vn"]
-    language = "vi"
+    self_names = ("Báo Thế giới và Việt Nam", "Thế giới và Việt Nam", "TG&VN", "TGVN", "Báo Quốc tế")
+    lead_prefixes = ("TG&VN",)
     expects_authors = True
 
     feeds = ["https://baoquocte.vn/rss_feed/", *(f"https://baoquocte.vn/rss_feed/{s}" for s in SECTIONS)]

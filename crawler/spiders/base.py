@@ -1,14 +1,19 @@
 """The news spider every outlet fills in.
 
-An outlet's spider is declarative: its domain, where fresh articles are listed
-(RSS feeds, sitemaps, listing pages and their paging), what an article URL
-looks like, and the CSS selectors of each field.  Discovery, the article
-parse, error accounting and per-field stats live here, once.
+An outlet's spider is declarative: what the outlet is (its domain, the names it
+credits itself by, the prefix it puts before its leads, the time it writes in
+its URLs), where fresh articles are listed (RSS feeds, sitemaps, listing pages
+and their paging), what an article URL looks like, and the CSS selectors of
+each field.  Discovery, the article parse, error accounting and per-field
+stats live here, once.  Outlets on one CMS share a base class
+(``crawler/spiders/cms.py``) that holds what the CMS prints the same everywhere.
 
-Scheduled crawls: an article the state store already holds is not fetched
-again when its sitemap ``lastmod`` is not newer than when it was last seen;
-feeds and sitemaps are asked for conditionally (``crawler/middlewares.py``).
-A backfill, ``-a since=YYYY-MM-DD [-a until=YYYY-MM-DD]``, also reads the
+Scheduled crawls: an article the state store already holds is fetched again
+only when its sitemap ``lastmod`` is newer than its last fetch, or once
+``VNNEWS_REVISIT_AFTER`` hours have passed since then, so that a rerun with
+nothing new fetches no article and a correction is still caught within a day.
+Feeds and sitemaps are asked for conditionally (``crawler/middlewares.py``).  A
+backfill, ``-a since=YYYY-MM-DD [-a until=YYYY-MM-DD]``, also reads the
 outlet's dated sitemaps, pages listings until they are older than ``since``,
 and fetches only articles whose dates (feed ``pubDate``, URL, ``lastmod``) may
 fall in the range.  ``-a reset_state=1`` makes the state store forget the outlet.
@@ -20,22 +25,20 @@ import calendar
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 import scrapy
-from scrapy import signals
-from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
-from crawler.extraction import NotAnArticle, canonicalize_url
-from crawler.parsing import ArticleReader
-from crawler.state import VN_TZ, parse_lastmod, store_for
-from pipelines.dates import date_from_url, parse_datetime
+from crawler.extraction import ArticlePage, NotAnArticle, canonicalize_url
+from crawler.items import ArticleDraft
+from crawler.state import state_store
+from pipelines.text.dates import date_in_url, parse_datetime, parse_lastmod, vietnam_day, vietnam_now
 
 # Feeds and sitemaps: asked for conditionally, and a 304 reaches the callback ("nothing new").
 DISCOVERY_META = {"vnnews_conditional": True, "handle_httpstatus_list": (304,)}
@@ -68,16 +71,28 @@ class DateRange:
         return last >= self.since and (self.until is None or first <= self.until)
 
 
-def vn_day(moment: datetime) -> date:
-    return moment.astimezone(VN_TZ).date() if moment.tzinfo else moment.date()
-
-
 class NewsSpider(scrapy.Spider):
     """Base of every outlet spider (not a spider of its own: it has no name)."""
 
+    # -- the outlet ---------------------------------------------------------------------
+    # Its domain: the records' "outlet", and the domain the crawl keeps to (subdomains included).
     outlet: ClassVar[str] = ""
+    # The language it publishes in, for pages that do not say.
+    language: ClassVar[str] = "vi"
+    # The names it credits itself by, its owners' included ("VTV Online", "Đài Truyền hình Việt Nam"):
+    # never an author, and a source only when another outlet credits them.  Its domain, the
+    # domain's first label ("vtv") and "Báo <label>" need not be listed.
+    self_names: ClassVar[Sequence[str]] = ()
+    # What it prints before a lead besides its domain and "(Name) - ": "TTO" for "TTO - …".
+    lead_prefixes: ClassVar[Sequence[str]] = ()
+    # The time it writes in its article URLs: a regex searched in the path, with named groups
+    # year (2 or 4 digits), month, day, hour, minute and optionally second.  A last resort for
+    # the publication date, and a backfill's way to skip articles without fetching them.
+    url_date: ClassVar[str | None] = None
+    # Whether it prints its authors' names: the health check then wants them on most records.
+    expects_authors: ClassVar[bool] = False
 
-    # Discovery.
+    # -- discovery ---------------------------------------------------------------------
     feeds: ClassVar[Sequence[str]] = ()
     sitemaps: ClassVar[Sequence[str]] = ()
     # Sitemap URLs inside a sitemap index to follow (regexes); all when empty.
@@ -93,39 +108,30 @@ class NewsSpider(scrapy.Spider):
     # Regexes an article URL matches (searched, not full-matched).
     article_urls: ClassVar[Sequence[str]] = ()
 
-    # Extraction: CSS selectors per field, each a selector or a list tried in order
-    # (current layout first).  Fields: title, sapo, body, author, date, section, tags.
+    # -- extraction --------------------------------------------------------------------
+    # CSS selectors per field, each a selector or a list tried in order (current layout first).
+    # Fields: title, sapo, body, author, date, section, tags.
     selectors: ClassVar[dict[str, str | Sequence[str]]] = {}
     # Elements inside the body that are not article text (related boxes, promos...).
     remove_selectors: ClassVar[Sequence[str]] = ()
+    # The same two for the outlet's CMS, tried after the outlet's own (set by crawler/spiders/cms.py).
+    cms_selectors: ClassVar[dict[str, str | Sequence[str]]] = {}
+    cms_remove_selectors: ClassVar[Sequence[str]] = ()
     # Outlet-specific boilerplate paragraphs (full-match regexes) and end-of-article headings.
     boilerplate_patterns: ClassVar[Sequence[str]] = ()
     stop_headings: ClassVar[Sequence[str]] = ()
-
-    # The language the outlet publishes in, for pages that do not say.
-    language: ClassVar[str | None] = None
-    # Whether the outlet prints its authors' names: the health check then wants them on most records.
-    expects_authors: ClassVar[bool] = False
 
     custom_settings: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.outlet and not getattr(self, "allowed_domains", None):
+            self.allowed_domains = [self.outlet]
         self._article_res = [re.compile(p) for p in self.article_urls]
         self._dated_sitemap_re = (
             re.compile(self.dated_sitemap_pattern) if self.dated_sitemap_pattern else None
         )
         self.date_range = DateRange.from_args(kwargs.get("since"), kwargs.get("until"))
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        # Article pages are read here or by parse workers (crawler/parsing.py).
-        spider.reader = ArticleReader(crawler)
-        crawler.signals.connect(spider.reader.open, signal=signals.spider_opened)
-        crawler.signals.connect(spider.reader.close, signal=signals.spider_closed)
-        spider.reader.start()
-        return spider
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -141,6 +147,10 @@ class NewsSpider(scrapy.Spider):
         if jobs and not settings.get("JOBDIR"):
             settings.set("JOBDIR", f"{jobs}/{cls.name}", priority="spider")
 
+    def published_in_url(self, url: str) -> datetime | None:
+        """The publication time the outlet wrote in *url* (see ``url_date``), or None."""
+        return date_in_url(url, self.url_date)
+
     # -- discovery -----------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
@@ -154,7 +164,7 @@ class NewsSpider(scrapy.Spider):
             )
         sitemaps = list(self.sitemaps)
         if self.date_range:
-            until = self.date_range.until or datetime.now(VN_TZ).date()
+            until = self.date_range.until or vietnam_now().date()
             sitemaps += [u for u in self.dated_sitemaps(self.date_range.since, until) if u not in sitemaps]
         for url in sitemaps:
             yield self.sitemap_request(url)
@@ -186,20 +196,33 @@ class NewsSpider(scrapy.Spider):
         """The request for an article page, or None when it is not worth fetching.
 
         Not worth it: outside a backfill's days (``vnnews/discovery/out_of_range``),
-        or already in the state store and not modified since it was last seen
-        according to the sitemap's ``lastmod`` (``vnnews/discovery/known_unchanged``).
+        or known to the state store and not due for a revisit
+        (``vnnews/discovery/known_unchanged``, see :meth:`due_for_revisit`).
         Callers skip None (Scrapy ignores a None a callback yields).
         """
         stats = self.crawler.stats
         if self.date_range and not self.may_be_in_range(url, meta):
             stats.inc_value("vnnews/discovery/out_of_range")
             return None
-        lastmod = parse_lastmod(meta.get("lastmod"))
-        store = store_for(self.crawler)
-        if lastmod and store and store.seen_after(canonicalize_url(url), lastmod):
+        if not self.due_for_revisit(url, meta.get("lastmod")):
             stats.inc_value("vnnews/discovery/known_unchanged")
             return None
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
+
+    def due_for_revisit(self, url: str, lastmod: str | None) -> bool:
+        """Whether an article found again is worth fetching: always when the state store does not
+        know it (or the crawl keeps no state), when its sitemap ``lastmod`` is newer than its last
+        fetch, or once ``VNNEWS_REVISIT_AFTER`` hours have passed since that fetch."""
+        store = state_store(self.crawler)
+        known = store.get(canonicalize_url(url)) if store else None
+        if known is None:
+            return True
+        last_fetched = datetime.fromisoformat(known.last_seen)
+        modified = parse_lastmod(lastmod)
+        if modified and modified > last_fetched:
+            return True
+        revisit_after = timedelta(hours=self.settings.getfloat("VNNEWS_REVISIT_AFTER", 24))
+        return vietnam_now() - last_fetched >= revisit_after
 
     def may_be_in_range(self, url: str, meta: dict[str, Any]) -> bool:
         """Whether an article may have been published in the backfill's days, from what discovery knows.
@@ -210,11 +233,11 @@ class NewsSpider(scrapy.Spider):
         """
         assert self.date_range is not None
         published = parse_datetime(meta["published"]) if meta.get("published") else None
-        published = published or date_from_url(url)
+        published = published or self.published_in_url(url)
         if published:
-            return self.date_range.includes(vn_day(published))
+            return self.date_range.includes(vietnam_day(published))
         lastmod = parse_lastmod(meta.get("lastmod"))
-        return not (lastmod and vn_day(lastmod) < self.date_range.since)
+        return not (lastmod and vietnam_day(lastmod) < self.date_range.since)
 
     def sitemap_days(self, url: str) -> tuple[date, date] | None:
         """The days a dated sitemap covers, read from its URL with ``dated_sitemap_pattern``."""
@@ -301,7 +324,7 @@ class NewsSpider(scrapy.Spider):
         if days:
             return self.date_range.overlaps(*days)
         modified = parse_lastmod(lastmod)
-        return not (modified and vn_day(modified) < self.date_range.since)
+        return not (modified and vietnam_day(modified) < self.date_range.since)
 
     def parse_listing(self, response: Response, page: int) -> Iterable[scrapy.Request]:
         self.crawler.stats.inc_value("vnnews/discovery/responses")
@@ -311,9 +334,9 @@ class NewsSpider(scrapy.Spider):
         for href in response.css(self.listing_links).getall():
             url = response.urljoin(href.strip())
             if self.is_article_url(url):
-                published = date_from_url(url)
+                published = self.published_in_url(url)
                 if published:
-                    days.append(vn_day(published))
+                    days.append(vietnam_day(published))
                 request = self.article_request(url, discovered_by="listing")
                 if request:
                     yield request
@@ -332,18 +355,23 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles ------------------------------------------------------------------
 
-    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+    def parse_article(self, response: Response) -> Iterable[ArticleDraft]:
+        """The page's draft, for the cleaning pipelines; a page that is no article is counted and skipped."""
         if not isinstance(response, TextResponse):
             self.skip(response.url, "not_html", response.headers.get("Content-Type", b"").decode())
             return
         try:
-            item = await self.reader.read(response, self)
+            draft = ArticlePage.from_response(response, self).draft()
         except NotAnArticle as exc:
             self.skip(response.url, exc.reason, str(exc))
             return
-        yield item
+        stats = self.crawler.stats
+        stats.inc_value("vnnews/articles/parsed")
+        for name, origin in draft.field_origins.items():
+            stats.inc_value(f"vnnews/field/{name}/{origin}")
+        yield draft
 
-    def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+    def parse(self, response: Response, **kwargs: Any) -> Iterable[ArticleDraft]:
         return self.parse_article(response)
 
     def skip(self, url: str, reason: str, detail: str = "") -> None:

@@ -16,8 +16,7 @@ from crawler.spiders.base import NewsSpider
 class BiengioilanhthoSpider(NewsSpider):
     name = "biengioilanhtho"
     outlet = "biengioilanhtho.gov.vn"
-    allowed_domains = ["biengioilanhtho.gov.vn"]
-    language = "vi"
+    self_names = ("Ủy ban Biên giới quốc gia", "Uỷ ban Biên giới quốc gia")
 
     sitemaps = ["https://biengioilanhtho.gov.vn/sitemap.xml"]
     listings = ["https://biengioilanhtho.gov.vn/", "https://biengioilanhtho.gov.vn/tin-tuc-su-kien"]

@@ -8,9 +8,13 @@ SECTIONS = ("xa-hoi", "the-gioi", "kinh-doanh", "phap-luat", "suc-khoe", "giao-d
 class DantriSpider(NewsSpider):
     name = "dantri"
     outlet = "dantri.com.vn"
-    allowed_domains = ["dantri.com.vn"]
-    language = "vi"
-    # The outlet prints its authors: the health check wants them on most records.
+    self_names = ("Dân trí", "Báo Dân trí")
+    lead_prefixes = ("Dân trí",)
+    # Like VCCorp's outlets it writes the creation time in its article URLs: -YYYYMMDDhhmmssmmm.htm.
+    url_date = (
+        r"-(?P<year>20\d{2})(?P<month>\d{2})(?P<day>\d{2})"
+        r"(?P<hour>\d{2})(?P<minute>\d{2})(?P<second>\d{2})\d{3}\.htm$"
+    )
     expects_authors = True
 
     feeds = ["https://dantri.com.vn/rss/home.rss", *(f"https://dantri.com.vn/rss/{s}.rss" for s in SECTIONS)]

@@ -1,8 +1,10 @@
 """Any other outlet: ``scrapy crawl generic -a feeds=URL,... -a listings=URL,...``.
 
 Without outlet selectors it reads articles through structured data (JSON-LD,
-OpenGraph, ``article:*`` meta) and the text-density body fallback, and follows
-from listing pages the links that look like articles.  Arguments (all
+OpenGraph, ``article:*`` meta), the markup of every CMS in
+``crawler/spiders/cms.py`` (many outlets run on one of them) and the
+text-density body fallback, and follows from listing pages the links that look
+like articles.  Arguments (all
 comma-separated lists, all optional but one):
 
 * ``feeds``: RSS or Atom feeds; ``sitemaps``: sitemaps or sitemap indexes;
@@ -22,6 +24,7 @@ import scrapy
 
 from crawler.extraction import outlet_of
 from crawler.spiders.base import NewsSpider
+from crawler.spiders.cms import CMS_SPIDERS, VccorpSpider
 
 # What Vietnamese news CMSs give article URLs: a numeric id or a long slug ending in .htm(l)
 # (slug-123456.htm, a-long-slug-of-words.html), or a slug ending in a numeric id (slug-123456).
@@ -35,8 +38,21 @@ def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
+def every_cms_selectors() -> dict[str, tuple[str, ...]]:
+    """Each field's selectors of every CMS, in the order of ``CMS_SPIDERS``."""
+    merged: dict[str, tuple[str, ...]] = {}
+    for cms in CMS_SPIDERS:
+        for field, css in cms.cms_selectors.items():
+            merged[field] = (*merged.get(field, ()), *([css] if isinstance(css, str) else css))
+    return merged
+
+
 class GenericSpider(NewsSpider):
     name = "generic"
+    cms_selectors = every_cms_selectors()
+    cms_remove_selectors = tuple(css for cms in CMS_SPIDERS for css in cms.cms_remove_selectors)
+    # The time VCCorp's outlets write in their URLs, the commonest such stamp.
+    url_date = VccorpSpider.url_date
 
     def __init__(
         self,

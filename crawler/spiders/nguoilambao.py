@@ -16,8 +16,7 @@ SECTIONS = ("van-de-su-kien", "kinh-te", "van-hoa", "phap-luat", "the-gioi", "go
 class NguoilambaoSpider(NewsSpider):
     name = "nguoilambao"
     outlet = "nguoilambao.vn"
-    allowed_domains = ["nguoilambao.vn"]
-    language = "vi"
+    self_names = ("Người Làm Báo", "Tạp chí Người Làm Báo")
 
     listings = [f"https://nguoilambao.vn/{s}/" for s in SECTIONS]
     listing_links = "article.post-item h2 a::attr(href)"

@@ -1,4 +1,4 @@
-"""thanhnien.vn, Báo Thanh Niên (the VCCorp CMS family of tuoitre.vn and vtv.vn).
+"""thanhnien.vn, Báo Thanh Niên, on VCCorp's CMS (as tuoitre.vn and vtv.vn).
 
 Article URLs are ``<slug>-185YYMMDDhhmmssmmm.htm``: an 18-digit id, the prefix 185
 then the creation time.  The RSS feeds encode their titles as entities and print
@@ -6,17 +6,16 @@ then the creation time.  The RSS feeds encode their titles as entities and print
 are read.
 """
 
-from crawler.spiders.base import NewsSpider
+from crawler.spiders.cms import VccorpSpider
 
 SECTIONS = ("thoi-su", "the-gioi", "kinh-te", "doi-song", "suc-khoe", "giao-duc", "cong-nghe", "the-thao")
 
 
-class ThanhnienSpider(NewsSpider):
+class ThanhnienSpider(VccorpSpider):
     name = "thanhnien"
     outlet = "thanhnien.vn"
-    allowed_domains = ["thanhnien.vn"]
-    language = "vi"
-    # The outlet prints its authors: the health check wants them on most records.
+    self_names = ("Thanh Niên", "Báo Thanh Niên")
+    lead_prefixes = ("TN", "Thanh Niên")
     expects_authors = True
 
     feeds = [f"https://thanhnien.vn/rss/{s}.rss" for s in ("home", *SECTIONS)]
@@ -34,5 +33,3 @@ class ThanhnienSpider(NewsSpider):
         "section": "div.detail-cate a",
         "tags": "div.detail-tab a.item",
     }
-    # Inline related boxes; the related zones ([data-marked-zoneid]) go on every outlet already.
-    remove_selectors = ["div[type=RelatedOneNews]"]

@@ -1,16 +1,18 @@
-"""tuoitre.vn, Báo Tuổi Trẻ (the same VCCorp CMS family as vtv.vn)."""
+"""tuoitre.vn, Báo Tuổi Trẻ, on VCCorp's CMS (as vtv.vn).
 
-from crawler.spiders.base import NewsSpider
+Its leads start "TTO - " (2015 and before: "TT - "); bylines print names in capitals.
+"""
+
+from crawler.spiders.cms import VccorpSpider
 
 SECTIONS = ("thoi-su", "the-gioi", "phap-luat", "kinh-doanh", "cong-nghe", "xe", "giao-duc", "suc-khoe")
 
 
-class TuoitreSpider(NewsSpider):
+class TuoitreSpider(VccorpSpider):
     name = "tuoitre"
     outlet = "tuoitre.vn"
-    allowed_domains = ["tuoitre.vn"]
-    language = "vi"
-    # The outlet prints its authors: the health check wants them on most records.
+    self_names = ("Tuổi Trẻ", "Báo Tuổi Trẻ", "Tuổi Trẻ Online", "TTO")
+    lead_prefixes = ("TTO", "TT", "Tuổi Trẻ")
     expects_authors = True
 
     feeds = [f"https://tuoitre.vn/rss/{s}.rss" for s in ("tin-moi-nhat", *SECTIONS)]
@@ -29,9 +31,6 @@ class TuoitreSpider(NewsSpider):
         "section": "div.detail-cate a",
         "tags": "div.detail-tab a.item",
     }
-    remove_selectors = [
-        "div.readmore-body-box",
-        "[data-marked-zoneid=tto_detail_relateboot]",
-        "[data-marked-zoneid=tto_detail_tin_cung_muc]",
-        "[data-marked-zoneid=tto_detail_list_mostview]",
-    ]
+    # Its related zones (tto_detail_relateboot, tto_detail_tin_cung_muc, tto_detail_list_mostview) are
+    # data-marked-zoneid zones, which go on every VCCorp outlet.
+    remove_selectors = ["div.readmore-body-box"]

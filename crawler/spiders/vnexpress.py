@@ -17,8 +17,7 @@ BYLINE_PARAGRAPH = 'article.fck_detail > p.Normal[style*="right"]:last-of-type'
 class VnexpressSpider(NewsSpider):
     name = "vnexpress"
     outlet = "vnexpress.net"
-    allowed_domains = ["vnexpress.net"]
-    language = "vi"
+    self_names = ("VnExpress", "Báo VnExpress", "VnE")
     expects_authors = True
 
     feeds = [f"https://vnexpress.net/rss/{s}.rss" for s in ("tin-moi-nhat", *SECTIONS)]

@@ -1,23 +1,31 @@
-"""vtv.vn, Báo điện tử VTV (Đài Truyền hình Việt Nam).
+"""vtv.vn, Báo điện tử VTV (Đài Truyền hình Việt Nam), on VCCorp's CMS.
 
 Two layouts: the current one (2025+, article URLs ``<slug>-100YYMMDDhhmmssmmm.htm``)
-and the older one still served for archives (``<section>/<slug>-YYYYMMDDhhmmssmmm.htm``).
+and the older one still served for archives (``<section>/<slug>-YYYYMMDDhhmmssmmm.htm``),
+whose author line carries the date: "PV Thường trú THVN tại Trung Quốc-Thứ sáu, ngày
+11/10/2024 20:02 GMT+7" (the byline step leaves the date out of the credit).
 """
 
 from collections.abc import Iterable
 from datetime import date
 
-from crawler.spiders.base import NewsSpider
+from crawler.spiders.cms import VccorpSpider
 
 SECTIONS = ("the-gioi", "kinh-te", "chinh-tri", "xa-hoi", "phap-luat", "cong-nghe", "the-thao")
 
 
-class VtvSpider(NewsSpider):
+class VtvSpider(VccorpSpider):
     name = "vtv"
     outlet = "vtv.vn"
-    allowed_domains = ["vtv.vn"]
-    language = "vi"
-    # The outlet prints its authors: the health check wants them on most records.
+    # THVN is the broadcaster's own abbreviation ("PV Thường trú THVN tại Trung Quốc").
+    self_names = (
+        "Báo điện tử VTV",
+        "VTV Digital",
+        "VTV News",
+        "VTV Online",
+        "Đài Truyền hình Việt Nam",
+        "THVN",
+    )
     expects_authors = True
 
     feeds = [f"https://vtv.vn/rss/{s}.rss" for s in ("home", "tin-moi-nhat", *SECTIONS)]

@@ -1,0 +1,47 @@
+"""Vietnamese text made comparable: one clean line, one folding, one word count.
+
+Vietnamese is often served decomposed ("ệ" typed two ways must compare equal),
+with entities encoded twice by feeds and CMS fields, and with zero-width and
+control characters pasted in from word processors.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Zero-width characters, the BOM, soft hyphens and C0/C1 controls (tabs and newlines become spaces first).
+INVISIBLE = re.compile(
+    "[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
+# Letters only Vietnamese uses: a text with them is Vietnamese.
+VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+
+
+def normalize_text(text: str | None) -> str:
+    """One line of clean text: entities decoded, NFC, no invisible characters, single spaces."""
+    if not text:
+        return ""
+    if ENTITY.search(text):
+        text = html.unescape(html.unescape(text))
+    # str.split() splits on every Unicode space (no-break, ideographic...) and drops the edges.
+    text = " ".join(INVISIBLE.sub("", " ".join(text.split())).split())
+    return unicodedata.normalize("NFC", text)
+
+
+def word_count(text: str) -> int:
+    """Whitespace-separated tokens: Vietnamese syllables, numbers, punctuation runs."""
+    return len(text.split())
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, as URL slugs spell Vietnamese: "Chủ tịch Đà" → "chu tich da"."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def is_vietnamese(text: str) -> bool:
+    """Whether *text* holds letters only Vietnamese writes."""
+    return bool(VIETNAMESE_LETTERS.search(text))
