@@ -3,8 +3,7 @@
 The same generated vtv.vn as bench/throughput.py (one site of the largest size;
 the smaller crawl reads a sitemap of its first articles only), served by
 bench/server.py in its own process.  Peak RSS is the crawl process's own
-(``wait4``) and, the figure the target is checked on, that of the crawl process
-and its parse workers together (sampled every half second, as is the curve).  Figures are medians
+(``wait4``); the curve is sampled every half second.  Figures are medians
 of ``--runs`` crawls.  ``--quick``: one run each, pages of 20–40 KB (the crawl's
 memory does not hold pages, so their size matters little; say so when quoting).
 
@@ -94,14 +93,13 @@ def main() -> int:
     peaks = {}
     for size in sizes:
         crawls = results[size]
-        peaks[size] = median(c.peak_tree_rss_mb for c in crawls)
+        peaks[size] = median(c.peak_rss_mb for c in crawls)
         rows.append(
             (
                 f"{size:,}",
                 median(c.items for c in crawls),
                 median(c.elapsed for c in crawls),
                 median(c.pages_per_second for c in crawls),
-                median(c.peak_rss_mb for c in crawls),
                 peaks[size],
                 curve(crawls[0]),
             )
@@ -113,8 +111,7 @@ def main() -> int:
             "crawl s",
             "pages/s",
             "peak RSS MB",
-            "with workers MB",
-            "crawl process RSS over the crawl MB (first run)",
+            "RSS over the crawl MB (first run)",
         ],
         rows,
     )

@@ -12,7 +12,6 @@ robots.txt complete the site.  ``bench/server.py`` serves the directory.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import re
@@ -281,8 +280,7 @@ class Crawl:
     elapsed: float  # Scrapy's elapsed_time_seconds: spider opened to closed
     responses: int
     items: int
-    peak_rss_mb: float  # the crawl process's own
-    peak_tree_rss_mb: float  # the crawl process and its parse workers together (sampled)
+    peak_rss_mb: float  # the crawl process's peak (wait4)
     server_cpu: float
     rss_samples: list[tuple[float, float]]  # (seconds since start, RSS MB)
     stderr_tail: str
@@ -292,32 +290,16 @@ class Crawl:
         return self.responses / self.elapsed if self.elapsed else 0.0
 
 
-def children_rss_mb(pid: int) -> float:
-    """The RSS of *pid*'s child processes (the parse workers and the process that starts them), MB."""
-    total = 0.0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            children = (task / "children").read_text().split()
-        except OSError:  # a thread that ended since the listing
-            continue
-        for child in children:
-            with contextlib.suppress(OSError):
-                rss = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{child}/status").read_text())
-                total += int(rss.group(1)) / 1024 if rss else 0.0
-    return total
-
-
 def run_crawl(
     command: list[str],
     mirror: Server,
     out: Path,
     settings: dict[str, Any] | None = None,
     sample_every: float = 0.5,
-    launcher: tuple[str, ...] = (sys.executable, "-m", "scrapy"),
 ) -> Crawl:
     """``python -m scrapy COMMAND -O OUT -s ...`` against *mirror*; its time, stats and peak memory."""
     all_settings = {**CRAWL_SETTINGS, "VNNEWS_MIRROR": mirror.url, **(settings or {})}
-    args = [*launcher, *command, "-O", str(out)]
+    args = [sys.executable, "-m", "scrapy", *command, "-O", str(out)]
     for name, value in all_settings.items():
         args += ["-s", f"{name}={value}"]
     log = out.with_suffix(".log")
@@ -326,7 +308,7 @@ def run_crawl(
     start = time.perf_counter()
     with log.open("w") as err:
         process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err, env=env)
-        samples, tree_samples = [], []
+        samples = []
         status_path = Path(f"/proc/{process.pid}/status")
         while True:
             # wait4 rather than poll(): it also gives the child's peak RSS.
@@ -337,7 +319,6 @@ def run_crawl(
             rss = re.search(r"VmRSS:\s+(\d+)", status_path.read_text())
             if rss:
                 samples.append((time.perf_counter() - start, int(rss.group(1)) / 1024))
-                tree_samples.append(samples[-1][1] + children_rss_mb(process.pid))
             time.sleep(sample_every)
     wall = time.perf_counter() - start
     server_cpu = mirror.cpu_seconds() - server_before
@@ -351,7 +332,6 @@ def run_crawl(
         responses=int(stats.get("downloader/response_count", 0)),
         items=int(stats.get("item_scraped_count", 0)),
         peak_rss_mb=usage.ru_maxrss / 1024,
-        peak_tree_rss_mb=max([usage.ru_maxrss / 1024, *tree_samples]),
         server_cpu=server_cpu,
         rss_samples=samples,
         stderr_tail=text[-3000:],
@@ -360,13 +340,6 @@ def run_crawl(
 
 def vtv_crawl(mirror: Server, out: Path, settings: dict[str, Any] | None = None) -> Crawl:
     return run_crawl(["crawl", "vtv"], mirror, out, settings)
-
-
-def floor_crawl(mirror: Server, out: Path, settings: dict[str, Any] | None = None) -> Crawl:
-    """``scrapy crawl vtv`` with workers that only parse each page (bench/parse_floor.py)."""
-    return run_crawl(
-        ["crawl", "vtv"], mirror, out, settings, launcher=(sys.executable, str(BENCH / "parse_floor.py"))
-    )
 
 
 def bare_crawl(site: Site, mirror: Server, out: Path, settings: dict[str, Any] | None = None) -> Crawl:

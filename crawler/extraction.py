@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
-from parsel import Selector, css2xpath
+from parsel import css2xpath
 from scrapy.http import HtmlResponse, TextResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
@@ -50,11 +50,13 @@ ARTICLE_TYPES = {
 
 # Removed from every body before its text is read, never article text: these elements, and those
 # whose class or id marks them as shares, related links, comments or ads (a naming every web CMS uses).
+# The XPath walks the class and id attributes and takes their owners: testing every element of the
+# body for six words took two to three times as long.
 GENERIC_REMOVE_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "svg", "template")
 GENERIC_REMOVE_MARKED = etree.XPath(
-    ".//*[contains(@class, 'share') or contains(@class, 'social') or contains(@class, 'related')"
-    " or contains(@class, 'comment') or contains(@class, 'banner') or contains(@class, 'adsbygoogle')"
-    " or contains(@id, 'banner')]"
+    "descendant::*/@class[contains(., 'share') or contains(., 'social') or contains(., 'related')"
+    " or contains(., 'comment') or contains(., 'banner') or contains(., 'adsbygoogle')]/parent::*"
+    " | descendant::*/@id[contains(., 'banner')]/parent::*"
 )
 
 # schema.org microdata, which any CMS may print: tried after the outlet's and its CMS's selectors.
@@ -221,11 +223,9 @@ class OutletProfile(Protocol):
 class ArticlePage:
     """One fetched page and the outlet profile that reads it."""
 
-    def __init__(
-        self, url: str, selector: Selector, profile: OutletProfile | None = None, status: int = 200
-    ) -> None:
+    def __init__(self, url: str, root: Any, profile: OutletProfile | None = None, status: int = 200) -> None:
         self.url = url
-        self.sel = selector
+        self.root = root  # the page's tree, lxml's plain elements (see parse_html)
         self.profile = profile
         self.status = status
         self.outlet = getattr(profile, "outlet", None) or outlet_of(url)
@@ -235,21 +235,20 @@ class ArticlePage:
             ("cms", getattr(profile, "cms_selectors", None) or {}),
             ("generic", GENERIC_SELECTORS),
         )
-        # The fields' elements are lxml's own: the page's Selector is only the parsed tree.
-        self.root = selector.root
         self._selected: dict[str, tuple[list[Any], str | None]] = {}
         self._read_tags()
         self.article_ld = next((o for o in self.json_ld if _types(o) & ARTICLE_TYPES), None)
 
     @classmethod
     def from_response(cls, response: TextResponse, profile: OutletProfile | None = None) -> ArticlePage:
-        selector = Selector(body=response.body, encoding=page_encoding(response), base_url=response.url)
-        return cls(response.url, selector, profile, response.status)
+        root = parse_html(response.body, page_encoding(response), response.url)
+        return cls(response.url, root, profile, response.status)
 
     @classmethod
     def from_html(cls, html: str | bytes, url: str, profile: OutletProfile | None = None) -> ArticlePage:
-        text = html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html
-        return cls(url, Selector(text=text, base_url=url), profile)
+        """A page from saved HTML: bytes are read as UTF-8."""
+        body = html.encode("utf-8") if isinstance(html, str) else html
+        return cls(url, parse_html(body, "utf-8", url), profile)
 
     # -- small readers -------------------------------------------------------------
 
@@ -262,8 +261,6 @@ class ArticlePage:
 
     def _read_tags(self) -> None:
         """The metas, the canonical link and the JSON-LD, in one pass over the page."""
-        if self.sel.type == "json":
-            self.sel.xpath("/")  # a JSON document is no page: parsel's ValueError
         # The first content of each meta property, name or itemprop.
         self._metas: dict[str, str] = {}
         self._canonical_href: str | None = None
@@ -285,7 +282,7 @@ class ArticlePage:
 
     def css(self, css: str, element: Any = None) -> list[Any]:
         """The elements (or strings, for ``::text`` and ``::attr()``) *css* finds in *element*,
-        by default the page, as ``Selector.css`` would."""
+        by default the page, as parsel's ``Selector.css`` would."""
         return _css(css)(self.root if element is None else element)
 
     def select(self, field: str) -> tuple[list[Any], str | None]:
@@ -356,7 +353,7 @@ class ArticlePage:
             lambda: (self.ld("headline"), "json-ld"),
             lambda: (self.meta("og:title"), "meta"),
             lambda: (
-                clean_text(self.sel.xpath("string(//h1)").get()) or self.sel.css("title::text").get(),
+                clean_text(self.root.xpath("string(//h1)")) or self.root.findtext(".//title"),
                 "fallback",
             ),
         )
@@ -592,6 +589,21 @@ def page_encoding(response: TextResponse) -> str:
             with contextlib.suppress(LookupError):
                 return codecs.lookup(found.group(1).decode("ascii")).name
     return response.encoding
+
+
+def parse_html(body: bytes, encoding: str, url: str) -> Any:
+    """The tree of an HTML page, in lxml's plain elements.
+
+    lxml.html's elements (parsel's) look their Python class up for every element the
+    code touches, which made reading a page slower (bench/README.md).  UTF-8 bytes go
+    to libxml2 as they are (it reads a byte it cannot decode as U+FFFD); a page in
+    another encoding is decoded here, since libxml2 may not know the encoding's name.
+    """
+    if codecs.lookup(encoding).name != "utf-8":
+        body = body.decode(encoding, errors="replace").encode("utf-8")
+    parser = etree.HTMLParser(encoding="utf-8", huge_tree=True)
+    root = None if body.isspace() or not body else etree.fromstring(body, parser, base_url=url)
+    return root if root is not None else etree.fromstring(b"<html/>", parser, base_url=url)
 
 
 def _drop(element: Any) -> None:

@@ -155,8 +155,10 @@ AUTHOR_LABEL = re.compile(
 )
 AUTHOR_LINE_MAX_CHARS = 120
 
-# "./." (and its short forms) closes an article in Vietnamese print style.
+# "./." (and its short forms) closes an article in Vietnamese print style.  Looked for in the last
+# characters only: a pattern that starts with \s* would otherwise be tried at every place.
 END_MARK = re.compile(r"\s*(?:\./\.?|/\.)$")
+END_MARK_SPAN = 8
 
 # A photo credit ending a caption: "Ảnh: X", "- Ảnh: X", "(Ảnh: X)", "_Ảnh: X", "Ảnh minh họa".
 _CREDIT = (
@@ -164,6 +166,9 @@ _CREDIT = (
     r"|Ảnh\s+minh\s+h(?:ọa|oạ))"
 )
 CAPTION_CREDIT = re.compile(rf"(?:^|(?<=[\s.,;:)\]_|–—-]))\(?\s*{_CREDIT}\s*\)?\s*\.?$", re.IGNORECASE)
+# A credit is at most about 95 characters (the label, 60 for the name, brackets): it is looked for in a
+# paragraph's last 120 only, which spares the pattern a try at every place of a long paragraph.
+CREDIT_MAX_CHARS = 120
 # "…Siêu_Ảnh: TTXVN" (a Markdown dump's separator) reads "…Siêu - Ảnh: TTXVN".
 UNDERSCORE_BEFORE_CREDIT = re.compile(r"\s*_\s*(?=\(?(?:Ảnh|Đồ họa|Đồ hoạ)\b)", re.IGNORECASE)
 
@@ -176,7 +181,9 @@ BRACKETED_SAPO_PREFIX = re.compile(r"^\s*\([^()]{2,30}\)\s*[-–—:]\s*")
 OUTLET_NAME_TAIL = re.compile(r"^(?:\.[a-z]{2,4})*\s*[-–—]\s*", re.IGNORECASE)
 # What separates a credit from the date printed after it ("PV … - Thứ sáu, ngày 11/10/2024 20:02").
 CREDIT_DATE_SEPARATOR = re.compile(r"\s*[-–|]\s*$")
-CREDIT_MAX_CHARS = 80
+CREDIT_NAME_MAX_CHARS = 80
+# The credit, its separator and the longest date ("Thứ sáu, ngày 11/10/2024 20:02 GMT+7").
+CREDIT_LINE_MAX_CHARS = 140
 
 # Lines taken for bylines where they stand (a credit right after the end mark).
 BYLINES = BylineReader()
@@ -248,38 +255,40 @@ class StopHeadings:
 
     def __init__(self, headings: Iterable[str]) -> None:
         self.keys = frozenset(_stop_core(h).casefold() for h in headings)
+        self.longest = max(map(len, self.keys), default=0)
 
     def heads(self, text: str) -> bool:
-        return _stop_core(text).casefold() in self.keys
+        core = _stop_core(text)
+        # A heading is short: a longer line is no heading (case folding never shortens a text).
+        return len(core) <= self.longest and core.casefold() in self.keys
 
 
-def _has_credit(text: str) -> bool:
-    return bool(CAPTION_CREDIT.search(text))
+def _credit(text: str) -> re.Match[str] | None:
+    """The photo credit *text* ends in, if any."""
+    return CAPTION_CREDIT.search(text, max(0, len(text) - CREDIT_MAX_CHARS))
 
 
 def _uncredited(text: str) -> str:
     """*text* without the photo credit it ends in (unchanged when it has none)."""
-    return CAPTION_CREDIT.sub("", text)
+    credit = _credit(text)
+    return text[: credit.start()] if credit else text
 
 
-def _caption_core(text: str) -> str | None:
-    """A short paragraph without its photo credit, compared loosely (see _is_caption_pair); None
-    for a paragraph too long to be a caption."""
-    return _key(_uncredited(text)).rstrip(" -–—_") if len(text) <= CAPTION_MAX_CHARS else None
+def _caption_core(uncredited: str) -> str:
+    """A short paragraph without its photo credit, compared loosely (see _is_caption_pair)."""
+    return _key(uncredited).rstrip(" -–—_")
 
 
-def _is_caption_pair(first: str, second: str) -> bool:
+def _is_caption_pair(first: str, second: str, core_first: str | None, core_second: str | None) -> bool:
     """An image's alt text and its caption printed one after the other.
 
     The two differ only by a photo credit and final punctuation, or one is the
     other plus a short tail that starts with punctuation ("…Trần Cương" /
     "…Trần Cương, chiều 18/2.").  A paragraph that merely starts like the line
     before it ("Hạn chế xuất khẩu" / "Hạn chế xuất khẩu là …") is not a pair.
+    The cores are the two lines' ``_caption_core``, None for a line too long to be a caption.
     """
-    if first == second:
-        return False
-    core_first, core_second = _caption_core(first), _caption_core(second)
-    if not core_first or not core_second:
+    if first == second or not core_first or not core_second:
         return False
     if core_first == core_second:
         return True
@@ -298,6 +307,8 @@ def _credit_with_date(text: str) -> tuple[str, str] | None:
     """(credit, date) of a "PV Thường trú THVN tại Trung Quốc-Thứ sáu, ngày 11/10/2024 20:02 GMT+7"
     line: a credit without digits, a dash or bar, then a date.  Not "Hà Nội, ngày …": a place
     with its date is separated by a comma."""
+    if len(text) > CREDIT_LINE_MAX_CHARS:
+        return None
     split = split_trailing_date(text)
     if split is None:
         return None
@@ -306,7 +317,7 @@ def _credit_with_date(text: str) -> tuple[str, str] | None:
     if separator is None:
         return None
     credit = head[: separator.start()].strip()
-    if not 2 <= len(credit) <= CREDIT_MAX_CHARS or any(c.isdigit() or c == "|" for c in credit):
+    if not 2 <= len(credit) <= CREDIT_NAME_MAX_CHARS or any(c.isdigit() or c == "|" for c in credit):
         return None
     return credit, date
 
@@ -412,7 +423,7 @@ def _cut_after_end_mark(paragraphs: list[str], body: CleanedBody) -> list[str]:
     right after the mark ("Như Tâm") stays, last, for the byline step.
     """
     for index, text in enumerate(paragraphs):
-        mark = END_MARK.search(text)
+        mark = END_MARK.search(text, max(0, len(text) - END_MARK_SPAN))
         if mark is None:
             continue
         body.removed.append(("end-mark", mark.group(0).strip()))
@@ -445,7 +456,7 @@ def _cut_related_run(paragraphs: list[str], body: CleanedBody) -> list[str]:
         while first > 0 and paragraphs[first - 1] == text:
             first -= 1  # a line printed three times: the run starts at its first copy
         late = prose_seen >= 3 or first >= len(paragraphs) / 2
-        if late and not _has_credit(text) and not _mostly_prose(paragraphs[first:]):
+        if late and not _credit(text) and not _mostly_prose(paragraphs[first:]):
             body.removed.extend(("related-run", t) for t in paragraphs[first:])
             return paragraphs[:first]
         body.removed.append(("duplicate", text))
@@ -458,20 +469,26 @@ def _take_captions(paragraphs: list[str], body: CleanedBody) -> list[str]:
     Of a pair the longer line is kept as the caption: it is the fuller text,
     credit included ("… với Việt Nam - Ảnh: TTXVN" over "… với Việt Nam.").
     """
+    # Each paragraph short enough to be a caption without its credit (None: too long), and compared
+    # loosely: the pair test sees every paragraph twice.
+    uncredited = [_uncredited(text) if len(text) <= CAPTION_MAX_CHARS else None for text in paragraphs]
+    cores = [_caption_core(bare) if bare is not None else None for bare in uncredited]
     kept = []
     index = 0
     while index < len(paragraphs):
         text = paragraphs[index]
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
-        if following is not None and _is_caption_pair(text, following):
+        if following is not None and _is_caption_pair(text, following, cores[index], cores[index + 1]):
             caption, alt = (text, following) if len(text) >= len(following) else (following, text)
             body.captions.append(_clean_caption(caption))
             body.removed.append(("caption", caption))
             body.removed.append(("caption-alt", alt))
             index += 2
             continue
-        bare = _uncredited(text) if len(text) <= CAPTION_MAX_CHARS else text
-        if bare != text and bare.strip():
+        bare = uncredited[index]
+        if bare is None:
+            kept.append(text)
+        elif bare != text and bare.strip():
             body.captions.append(_clean_caption(text))
             body.removed.append(("caption", text))
         elif not bare.strip():
@@ -502,7 +519,8 @@ def _drop_title_and_sapo(
     sapo_key = _key(strip_sapo_prefix(sapo, outlet, prefixes) or "") if sapo else None
     kept = []
     for text in paragraphs:
-        if title_key and _key(text) == title_key:
+        # A paragraph more than twice the title's length is not the title, whatever its case and spaces.
+        if title_key and len(text) <= 2 * len(title_key) and _key(text) == title_key:
             body.removed.append(("title", text))
         elif sapo_key and len(kept) < 3 and _is_sapo(text, sapo_key, outlet, prefixes):
             body.removed.append(("sapo", text))

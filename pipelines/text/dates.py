@@ -325,6 +325,8 @@ def find_datetime(text: str) -> FoundDate | None:
 def whole_line_date(line: str) -> str | None:
     """The date a line holds when it holds nothing else, labels aside ("Cập nhật: 26/04/2023 14:28 |"
     → "26/04/2023 14:28"); None for any other line."""
+    if len(line) > MAX_FALLBACK_CHARS + 20:  # longer than the longest date and label
+        return None
     cleaned = _without_labels(line)
     for pattern, build in _FORMS:
         match = pattern.fullmatch(cleaned)

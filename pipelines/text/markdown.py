@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterator
 
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]*)[^)]*\)")
-LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)[^)]*\)")
+# "[" first, then the look back for the "!" of an image: a pattern that starts with a literal is
+# searched for that character alone, many times faster than trying the pattern at every place.
+LINK = re.compile(r"\[(?<!!\[)(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)[^)]*\)")
 URL = re.compile(r"https?://[^\s<>()\[\]\"']+")
 _URL_LINE = re.compile(r"<?https?://\S+>?")
 _HEADING = re.compile(r"^#{1,6}\s+")
@@ -45,10 +47,12 @@ def readable(line: str) -> str:
 def plain_text(line: str) -> str:
     """*line* without Markdown: images out, links as their text, no "**", heading marks, italics or
     escapes, spaces collapsed."""
-    text = LINK.sub(r"\g<text>", IMAGE.sub("", line.strip()))
+    stripped = line.strip()
+    text = LINK.sub(r"\g<text>", IMAGE.sub("", stripped))
     text = _HEADING.sub("", text.replace("**", "")).strip()
     text = _ESCAPE.sub(r"\1", _ITALIC.sub(r"\2", text))
-    return " ".join(text.split())
+    # What was taken out may leave double spaces.
+    return " ".join(text.split()) if text != stripped else text
 
 
 def without_emphasis(text: str) -> str:

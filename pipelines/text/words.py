@@ -16,6 +16,9 @@ INVISIBLE = re.compile(
     "[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f-\x9f]"
 )
 ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
+# The marks NFD splits off Vietnamese letters (tones, breve, circumflex, horn) and every other
+# combining diacritic of Latin script.
+COMBINING_MARKS = re.compile("[\u0300-\u036f]")
 # Letters only Vietnamese uses: a text with them is Vietnamese.
 VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 
@@ -27,7 +30,9 @@ def normalize_text(text: str | None) -> str:
     if ENTITY.search(text):
         text = html.unescape(html.unescape(text))
     # str.split() splits on every Unicode space (no-break, ideographic...) and drops the edges.
-    text = " ".join(INVISIBLE.sub("", " ".join(text.split())).split())
+    text = " ".join(text.split())
+    if not text.isprintable():  # the invisible characters are all unprintable
+        text = " ".join(INVISIBLE.sub("", text).split())
     return unicodedata.normalize("NFC", text)
 
 
@@ -38,8 +43,7 @@ def word_count(text: str) -> int:
 
 def fold(text: str) -> str:
     """Lower case without diacritics, as URL slugs spell Vietnamese: "Chủ tịch Đà" → "chu tich da"."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return COMBINING_MARKS.sub("", unicodedata.normalize("NFD", text.casefold().replace("đ", "d")))
 
 
 def is_vietnamese(text: str) -> bool:
