@@ -187,7 +187,7 @@ def test_seed_001_baoquocte(records: dict[str, dict[str, Any]]) -> None:
 
 def test_seed_002_biengioilanhtho(records: dict[str, dict[str, Any]]) -> None:
     record = records["002"]
-    # No link; the outlet's self-name "Ủy ban Biên giới quốc gia" (OUTLET_NAMES) identifies it.
+    # No link; the outlet's self-name "Ủy ban Biên giới quốc gia" (its spider's self_names) identifies it.
     assert record["outlet"] == "biengioilanhtho.gov.vn"
     assert record["url"] == seed("002").resolve().as_uri()
     assert record["title"] == "Đoàn Đại biểu Đảng Cộng sản Việt Nam thăm Trung Quốc"
