@@ -19,6 +19,12 @@ FUTURE_TOLERANCE = timedelta(hours=1)
 
 # Where a date was read, best first.
 ORIGIN_PRIORITY: tuple[str, ...] = ("json-ld", "meta", "page", "text", "front-matter")
+# Dates in the page's metadata, and dates printed for the reader.
+METADATA_ORIGINS = ("json-ld", "meta")
+PRINTED_ORIGINS = ("page", "text")
+# A printed date this close to the metadata's but not at the same minute is the right one (a wrong
+# offset in the metadata, a time zone slip); further apart, the printed line may be another date.
+PRINTED_OVERRIDE_SPAN = timedelta(hours=36)
 
 
 class DatesPipeline(ArticlePipeline):
@@ -26,9 +32,12 @@ class DatesPipeline(ArticlePipeline):
 
     Candidates are tried by origin (json-ld > meta > page > text > front-matter, then
     the draft's order); the first that parses and is not more than an hour after the
-    crawl wins.  The time the outlet writes in its URLs (the spider's ``url_date``)
-    is the last resort for the publication date.  Every output is written in Vietnam
-    time ("2026-06-25T16:19:00+07:00") whatever offset the page used, so that records
+    crawl wins, except that a date printed on the page (a date element or the date line
+    by the headline) beats metadata naming another minute within a day and a half of
+    it: the reader's date is the right one when the metadata's offset or zone is wrong.
+    The time the outlet writes in its URLs (the spider's ``url_date``) is the last
+    resort for the publication date.  Every output is written in Vietnam time
+    ("2026-06-25T16:19:00+07:00") whatever offset the page used, so that records
     compare as strings.  The future check applies to modified dates too; a modified
     date before the published one is dropped.  A candidate without a clock time (a
     bare day) is passed over: records are dated to the minute or not at all.
@@ -53,6 +62,11 @@ class DatesPipeline(ArticlePipeline):
         crawl_time = vietnam_time(self.now())
 
         published = self._choose(item, "published", crawl_time)
+        if published is not None and published[2] in METADATA_ORIGINS:
+            printed = self._choose(item, "published", crawl_time, origins=PRINTED_ORIGINS)
+            if printed is not None and _printed_wins(printed, published):
+                self.stats.inc_value("vnnews/dates/printed_over_metadata")
+                published = printed
         if published is None:
             url = item.canonical_url or item.url
             from_url = date_in_url(url, getattr(spider, "url_date", None))
@@ -76,10 +90,11 @@ class DatesPipeline(ArticlePipeline):
         return item
 
     def _choose(
-        self, draft: ArticleDraft, kind: str, crawl_time: datetime
+        self, draft: ArticleDraft, kind: str, crawl_time: datetime, origins: tuple[str, ...] | None = None
     ) -> tuple[datetime, str, str] | None:
-        """(moment, raw, origin) of the best candidate of *kind* that parses, or None."""
-        candidates = [c for c in draft.dates if c.kind == kind]
+        """(moment, raw, origin) of the best candidate of *kind* (of *origins*, by default any) that
+        parses, or None."""
+        candidates = [c for c in draft.dates if c.kind == kind and (origins is None or c.origin in origins)]
         candidates.sort(key=lambda c: _origin_rank(c.origin))
         for candidate in candidates:
             raw = (candidate.raw or "").strip()
@@ -102,6 +117,16 @@ class DatesPipeline(ArticlePipeline):
             self.stats.inc_value("vnnews/dates/future")
             return True
         return False
+
+
+def _printed_wins(printed: tuple[datetime, str, str], metadata: tuple[datetime, str, str]) -> bool:
+    """The date printed for the reader wins over the metadata's when they name another minute but
+    lie close (a wrong offset: "17:08+08:00" for a page printing "17:08 (GMT+7)"), or when the
+    metadata gives no offset and the printed date does not contradict it by more than a day."""
+    gap = abs(printed[0] - metadata[0])
+    if gap < timedelta(minutes=1):
+        return False
+    return gap <= PRINTED_OVERRIDE_SPAN
 
 
 def _origin_rank(origin: str) -> int:

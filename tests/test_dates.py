@@ -250,7 +250,6 @@ def test_pipeline_origin_priority() -> None:
     pipeline, stats = make_pipeline()
     draft = make_draft(
         DateCandidate("5/9/2023", "text"),
-        DateCandidate("Thứ Hai, 05/09/2023 | 12:30", "page"),
         DateCandidate("2023-09-05T12:31:00", "meta"),
         DateCandidate("2023-09-05T12:32:00+07:00", "json-ld"),
         DateCandidate("Tue, 05 Sep 2023 12:33:00 +0700", "front-matter"),
@@ -259,7 +258,37 @@ def test_pipeline_origin_priority() -> None:
     assert draft.published_at == "2023-09-05T12:32:00+07:00"
     assert draft.date_raw == "2023-09-05T12:32:00+07:00"
     assert draft.date_source == "json-ld"
-    assert stats.values == {"vnnews/date_source/json-ld": 1}
+    assert stats.values["vnnews/date_source/json-ld"] == 1
+    assert "vnnews/dates/printed_over_metadata" not in stats.values
+
+
+def test_pipeline_the_printed_date_beats_metadata_that_names_another_minute() -> None:
+    # vnexpress.net, 2019: JSON-LD says 17:34 at +08:00 (16:34 in Vietnam); the page prints 17:34 (GMT+7).
+    pipeline, stats = make_pipeline()
+    draft = make_draft(
+        DateCandidate("2019-02-18T17:34:20+08:00", "json-ld"),
+        DateCandidate("Thứ hai, 18/2/2019, 17:34 (GMT+7)", "text"),
+    )
+    pipeline.process(draft, VtvSpider)
+    assert (draft.published_at, draft.date_source) == ("2019-02-18T17:34:00+07:00", "text")
+    assert stats.values["vnnews/dates/printed_over_metadata"] == 1
+
+
+def test_pipeline_metadata_stays_when_the_printed_date_agrees_or_is_days_away() -> None:
+    pipeline, _ = make_pipeline()
+    agreeing = make_draft(
+        DateCandidate("2026-03-07T08:07:18+07:00", "json-ld"),
+        DateCandidate("Thứ bảy, 07/03/2026 - 08:07", "page"),
+    )
+    pipeline.process(agreeing, VtvSpider)
+    assert (agreeing.published_at, agreeing.date_source) == ("2026-03-07T08:07:18+07:00", "json-ld")
+    # Three days apart: the line by the headline is another date (an event's), not a slip of the metadata.
+    far = make_draft(
+        DateCandidate("2026-03-07T08:07:18+07:00", "json-ld"),
+        DateCandidate("04/03/2026 10:00", "text"),
+    )
+    pipeline.process(far, VtvSpider)
+    assert (far.published_at, far.date_source) == ("2026-03-07T08:07:18+07:00", "json-ld")
 
 
 def test_pipeline_page_before_text_and_front_matter() -> None:
@@ -478,3 +507,28 @@ def test_a_line_that_ends_with_a_date() -> None:
 def test_two_digit_years_only_after_a_slash() -> None:
     assert parse_datetime("ngày 24/12/12 11:05", now=NOW).isoformat() == "2012-12-24T11:05:00+07:00"
     assert find_datetime("phiên bản 1.2.10 mới") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # Date lines and byline rows as pages print them, in any layout.
+        ("Thu Hằng - 12/05/2024 09:15", "2024-05-12T09:15:00+07:00"),
+        ("Thứ Ba, 14/05/2013 - 10:03", "2013-05-14T10:03:00+07:00"),
+        ("Thứ Tư, 15/05/2013 17:14", "2013-05-15T17:14:00+07:00"),
+        ("12-05-2024 - 09:40 AM", "2024-05-12T09:40:00+07:00"),
+        ("12-05-2024 - 09:40 PM", "2024-05-12T21:40:00+07:00"),
+        ("08:12 12/05/2024", "2024-05-12T08:12:00+07:00"),
+        ("12/05/2017 08:30 GMT+7", "2017-05-12T08:30:00+07:00"),
+        # 2012 portals: the time first with AM/PM, the part of the day in words, a weekday glued on.
+        ("15:20 PM  |  21/12/2012", "2012-12-21T15:20:00+07:00"),
+        ("| Cập nhật thứ hai, ngày 24/12/12 11:05 tối", "2012-12-24T23:05:00+07:00"),
+        ("Cập nhật thứ sáu, ngày 30/11/12 04:00 chiều", "2012-11-30T16:00:00+07:00"),
+        # English software prints the month first.
+        ("by Admin Published on 03-08-2011  01:00 AM", "2011-03-08T01:00:00+07:00"),
+    ],
+)
+def test_printed_date_lines(line: str, expected: str) -> None:
+    found = find_datetime(line)
+    assert found is not None and found.moment.isoformat() == expected
+    assert parse_datetime(line).isoformat() == expected

@@ -35,15 +35,27 @@ _WEEKDAY = r"(?<!\w)(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\
 
 # Day-first numeric dates with an optional clock time before or after and an optional "GMT+7".
 # A two-digit year is read only after a slash ("24/12/12"): "1.2.10" is a version number.
+# The part of the day after a clock time: "09:40 PM", "11:05 tối" (evening), "04:00 chiều" (afternoon).
+_MERIDIEM = r"(?P<m>am|pm|sáng|trưa|chiều|tối|đêm)(?!\w)"
+# An English label before a date: software in an English locale (vBulletin, WordPress) prints the month
+# first ("Published on 03-08-2011 01:00 AM" is 8 March).
+_ENGLISH_LABEL = re.compile(
+    r"(?<!\w)(?:published|posted|updated|last\s+modified)(?:\s+(?:on|at))?\s*:?\s*$", re.I
+)
+_ENGLISH_INSIDE = re.compile(r"(?<!\w)(?:published|posted|updated)(?:\s+(?:on|at))?\s*:?\s*\d", re.I)
+_ENGLISH_LEAD = re.compile(r"^\W*(?:published|posted|updated|last\s+modified)(?!\w)", re.I)
+
 _VN_NUMERIC = re.compile(
     rf"""
     (?:{_WEEKDAY})?
     (?:(?:lúc\s+)?(?<!\d)(?P<hour1>\d{{1,2}})[:h](?P<minute1>\d{{2}})(?::(?P<second1>\d{{2}}))?
+       (?:\s*{_MERIDIEM.replace("(?P<m>", "(?P<meridiem1>")})?
        \s*[,|\-–]?\s*)?
     (?:ngày\s+)?
     (?<!\d)(?P<day>\d{{1,2}})(?P<sep>[/.\-])(?P<month>\d{{1,2}})(?P=sep)(?P<year>\d{{4}}|\d{{2}})(?!\d)
     (?:\s*[,|\-–]?\s*(?:lúc\s+)?
-       (?P<hour2>\d{{1,2}})[:h](?P<minute2>\d{{2}})(?::(?P<second2>\d{{2}}))?(?!\d))?
+       (?P<hour2>\d{{1,2}})[:h](?P<minute2>\d{{2}})(?::(?P<second2>\d{{2}}))?(?!\d)
+       (?:\s*{_MERIDIEM.replace("(?P<m>", "(?P<meridiem2>")})?)?
     (?:\s*\(\s*(?:GMT|UTC)\s*(?P<offset1>{_OFFSET})?\s*\)
      |\s*(?:GMT|UTC)(?![a-z])\s*(?P<offset2>{_OFFSET})?)?
     """,
@@ -144,7 +156,19 @@ def _make(
         return None
 
 
-def _from_vn_numeric(match: re.Match[str]) -> datetime | None:
+def _hour(hour: str | None, meridiem: str | None) -> str | None:
+    """The hour on a 24-hour clock: "09" PM is 21, "11" tối (evening) 23, "2" đêm (night) stays 2."""
+    if hour is None or meridiem is None:
+        return hour
+    value, part = int(hour), meridiem.lower()
+    if part == "am":
+        value = 0 if value == 12 else value
+    elif part in ("pm", "chiều", "tối") or (part == "trưa" and value < 6) or (part == "đêm" and value >= 6):
+        value = value + 12 if value < 12 else value
+    return str(value)
+
+
+def _from_vn_numeric(match: re.Match[str], month_first: bool = False) -> datetime | None:
     if len(match["year"]) == 2 and match["sep"] != "/":
         return None
     # The clock time is printed either before the date ("01:38 06/09/2023") or after it.
@@ -153,11 +177,14 @@ def _from_vn_numeric(match: re.Match[str]) -> datetime | None:
         tz = _timezone(match["offset1"] or match["offset2"])
     except ValueError:
         return None
+    day, month = int(match["day"]), int(match["month"])
+    if month_first or month > 12:
+        day, month = month, day
     return _make(
         _full_year(match["year"]),
-        int(match["month"]),
-        int(match["day"]),
-        match["hour2"] if after else match["hour1"],
+        month,
+        day,
+        _hour(match["hour2"], match["meridiem2"]) if after else _hour(match["hour1"], match["meridiem1"]),
         match["minute2"] if after else match["minute1"],
         match["second2"] if after else match["second1"],
         tz,
@@ -287,7 +314,14 @@ def parse_datetime(text: str, *, now: datetime | None = None) -> datetime | None
     for pattern, build in _FORMS:
         match = pattern.fullmatch(cleaned)
         if match:
+            if build is _from_vn_numeric:
+                return _from_vn_numeric(match, month_first=bool(_ENGLISH_LEAD.match(text)))
             return build(match)  # None for an impossible date: dateparser would not do better
+    # An English label inside the text ("by Admin Published on 03-08-2011"): the patterns read the
+    # month first; dateparser would read the day first.
+    found = find_datetime(text) if _ENGLISH_INSIDE.search(text) else None
+    if found:
+        return found.moment
     if len(cleaned) <= MAX_FALLBACK_CHARS:
         parsed = _parse_with_dateparser(cleaned, now if now is not None else vietnam_now())
         if parsed is not None:
@@ -302,7 +336,11 @@ def _dates_in(text: str) -> list[FoundDate]:
     found = []
     for pattern, build in _FORMS:
         for match in pattern.finditer(text):
-            moment = build(match)
+            if build is _from_vn_numeric:
+                english = bool(_ENGLISH_LABEL.search(text[max(0, match.start() - 40) : match.start()]))
+                moment = _from_vn_numeric(match, month_first=english)
+            else:
+                moment = build(match)
             if moment is not None:
                 found.append(FoundDate(moment, match.group(), match.start(), match.end()))
     return sorted(found, key=lambda date_found: date_found.start)
