@@ -109,6 +109,43 @@ KNOWN_AGENCIES = frozenset(
         "baocongannhandan",
         "tintuc",
         "baotintuc",
+        # Vietnamese outlets other pages credit ("Theo Thanh Niên", "Theo Người Lao Động"): two
+        # capitalised words that would otherwise read as a person's name.
+        "thanhnien",
+        "tuoitre",
+        "dantri",
+        "laodong",
+        "nguoilaodong",
+        "tienphong",
+        "vietnamnet",
+        "zing",
+        "zingnews",
+        "kenh14",
+        "k14",
+        "infonet",
+        "ngoisao",
+        "vtcnews",
+        "vtc",
+        "phunu",
+        "phunuonline",
+        "giadinh",
+        "suckhoedoisong",
+        "doisongphapluat",
+        "phapluat",
+        "plo",
+        "sggp",
+        "saigongiaiphong",
+        "hanoimoi",
+        "kinhtedothi",
+        "anninhthudo",
+        "cafef",
+        "cafebiz",
+        "vneconomy",
+        "thanhtra",
+        "giaoducthoidai",
+        "nongnghiep",
+        "baoquocte",
+        "thegioivietnam",
     }
 )
 
@@ -146,6 +183,10 @@ ROLE_LABEL = re.compile(
     r"thực hiện|biên dịch|lược dịch|dịch|đồ họa|đồ hoạ|trình bày|thiết kế|nội dung|ghi chép|ghi)\s*:\s*",
     re.IGNORECASE,
 )
+# Labels of a credit for the pictures only: the name after them is no author ("H.V. Ảnh: Misso").
+PHOTO_LABEL = re.compile(r"^(?:ảnh|video|clip|đồ\s*họa|đồ\s*hoạ|trình\s*bày|thiết\s*kế)\b", re.IGNORECASE)
+# A signature of initials: "Q.C", "H.V.", "K. Miên", "K.Miên", "TP".
+INITIALS = re.compile(r"^(?:[A-ZĐ]\.\s?){1,3}(?:[A-ZĐ]\.?|[A-ZĐ][^\W\d_]+)?$|^[A-ZĐ]{2}$")
 # "PV Minh Anh", "Nhà báo Minh Anh": a role word before the name.
 ROLE_PREFIX = re.compile(
     r"^(?:nhóm\s+pv|nhóm\s+phóng\s+viên|pv|phóng\s+viên|btv|biên\s+tập\s+viên|ctv|cộng\s+tác\s+viên|nhà\s+báo)"
@@ -172,6 +213,8 @@ SENTENCE_END = re.compile(r"[.!?](?:\s|$)|[!?]")
 BARE_NAME_LINE = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+){1,3}$")
 
 BYLINE_MAX_CHARS = 60
+TRAILING_CREDIT_LINES = 3
+SINGLE_NAME = re.compile(r"^[A-ZĐ][^\W\d_]{2,20}$")
 CREDITED_BYLINE_MAX_CHARS = 100
 NAME_MAX_CHARS = 50
 # Candidate origins, most faithful first: the page's own author element, then
@@ -301,18 +344,39 @@ class BylineReader:
             reading.sources.append(text)
 
     def _add_credit(self, reading: _Reading, credited: str, printed: str) -> None:
-        """The X of "theo X": a source, unless it reads as prose ("Theo đó, giá vàng tăng")."""
+        """The X of "theo X": sources, and the people among them ("Theo Minh Nguyễn/Vcamp.vn" is a
+        writer and a site), unless it reads as prose ("Theo đó, giá vàng tăng")."""
         credited = credited.strip(" .:")
         if self.own is not None and self.is_outlet_credit(credited):
             reading.empty = True
             return
-        parts = [part for part in SEPARATOR.split(credited) if part]
+        parts = [part.strip() for part in SEPARATOR.split(credited) if part and part.strip()]
         if not parts or any(part[0].islower() and not DOMAIN.match(part) for part in parts):
             reading.unrecognised.append(printed)
-        else:
+            return
+        if self.is_known_source(credited):
             self._add_source(reading, credited)
+            return
+        sources = []
+        for part in parts:
+            name = None if self.is_known_source(part) or _looks_like_source(part) else _as_name(part)
+            if name is not None:
+                reading.authors.append(name)
+            else:
+                sources.append(part)
+        if sources:
+            # As printed when nothing else was in it ("AFP, Reuters"), else the sources alone.
+            self._add_source(reading, credited if len(sources) == len(parts) else ", ".join(sources))
 
     def _read_part(self, reading: _Reading, part: str) -> None:
+        initials = part.strip(" :")
+        if (
+            INITIALS.match(initials)
+            and _key(initials) not in STAFF_PLACEHOLDERS
+            and not self.is_known_source(initials)
+        ):
+            reading.authors.append(initials)
+            return
         part = part.strip(" .:")
         if not part:
             return
@@ -355,8 +419,8 @@ class BylineReader:
         dated = find_datetime(text)
         if dated is not None:
             text = text[: dated.start].rstrip(" -–|,")
-        text = END_MARK.sub("", text).strip()
-        if text.endswith("."):
+        text = END_MARK.sub("", text).strip().rstrip(" -–—|,")
+        if text.endswith(".") and not INITIALS.match(text.split()[-1] if text.split() else ""):
             text = text[:-1].rstrip()
         reading = _Reading(printed=text, had_date=dated is not None)
         if not text:
@@ -384,7 +448,7 @@ class BylineReader:
                 continue
             elif self.is_known_source(inner) or _looks_like_source(inner):
                 self._add_source(reading, inner)
-        rest = ROLE_LABEL.sub(" ; ", PARENTHETICAL.sub(" ", text)).strip(" ;")
+        rest = _without_photo_credits(PARENTHETICAL.sub(" ", text))
 
         # "Theo AFP, Reuters": everything after "Theo" is the credit, as printed.
         credit = CREDIT.match(rest)
@@ -397,7 +461,7 @@ class BylineReader:
 
     # -- the answers -------------------------------------------------------------------------
 
-    def parse(self, raw: str) -> Byline:
+    def parse(self, raw: str, author_element: bool = False) -> Byline:
         """The authors, printed credit and source in one credit string.
 
         ``authors`` are personal names only (two to five capitalised words; role
@@ -413,6 +477,16 @@ class BylineReader:
         byline; tell credit lines from prose with :meth:`looks_like_byline`.
         """
         reading = self._read(raw)
+        if author_element and not reading.authors and reading.unrecognised == [reading.printed]:
+            # The outlet's author element holds a pen name of one word ("Papai"): it is a name there.
+            word = reading.printed
+            if (
+                SINGLE_NAME.match(word)
+                and _key(word) not in EMPTY_PLACEHOLDERS
+                and not self.is_known_source(word)
+            ):
+                reading.authors.append(word)
+                reading.unrecognised.clear()
         says_something = reading.authors or reading.sources or reading.staff or reading.role
         byline = reading.printed if (says_something or reading.unrecognised) else None
         return Byline(
@@ -452,6 +526,18 @@ class BylineReader:
         return len(reading.authors) == 1 and not (reading.sources or reading.unrecognised or reading.role)
 
 
+def _without_photo_credits(text: str) -> str:
+    """The credit with its labels turned into separators, and the names after a pictures-only label
+    ("Ảnh: X", "Video: X") left out: "Bài, ảnh: X" credits a writer, "Ảnh: X" a photographer."""
+    kept, label, start = [], None, 0
+    for match in ROLE_LABEL.finditer(text):
+        kept.append((label, text[start : match.start()]))
+        label, start = match.group(0), match.end()
+    kept.append((label, text[start:]))
+    parts = (part.strip(" -–—|,") for label, part in kept if not (label and PHOTO_LABEL.match(label)))
+    return " ; ".join(part for part in parts if part)
+
+
 def _unique(names: list[str]) -> list[str]:
     seen: set[str] = set()
     unique = []
@@ -486,7 +572,7 @@ class BylinePipeline(ArticlePipeline):
         self._take_credit_lines(draft, reader)
 
         readings = [
-            (candidate, reader.parse(candidate.raw))
+            (candidate, reader.parse(candidate.raw, author_element=candidate.origin == "page"))
             for candidate in sorted(draft.authors_raw, key=lambda c: ORIGIN_PRIORITY.get(c.origin, 4))
             if candidate.raw and candidate.raw.strip()
         ]
@@ -497,7 +583,10 @@ class BylinePipeline(ArticlePipeline):
             same_origin = [p for c, p in readings if c.origin == winner[0].origin and (p.authors or p.source)]
             draft.authors = _unique([name for p in same_origin for name in p.authors])
             draft.byline = " - ".join(_unique([p.byline for p in same_origin if p.byline])) or None
-            draft.source = winner[1].source or next((p.source for _, p in readings if p.source), None)
+            # Another candidate's source, but not a meta tag's: "author" metas hold SEO teams and sites.
+            draft.source = winner[1].source or next(
+                (p.source for c, p in readings if p.source and c.origin != "meta"), None
+            )
         else:
             # No name anywhere: keep the most faithful credit that says something
             # (a role line, "PV").
@@ -508,8 +597,17 @@ class BylinePipeline(ArticlePipeline):
         return draft
 
     def _take_credit_lines(self, draft: ArticleDraft, reader: BylineReader) -> None:
-        if draft.paragraphs and reader.looks_like_byline(draft.paragraphs[-1]):
-            self._take(draft, draft.paragraphs.pop())
+        # Up to three credit lines end a body ("Nhóm PV" over "Theo Infonet"; "Theo X/Vcamp.vn" over
+        # the original's "Forbes"); they are read top first, as printed.
+        taken: list[str] = []
+        while (
+            draft.paragraphs
+            and len(taken) < TRAILING_CREDIT_LINES
+            and reader.looks_like_byline(draft.paragraphs[-1])
+        ):
+            taken.insert(0, draft.paragraphs.pop())
+        for line in taken:
+            self._take(draft, line)
         if len(draft.paragraphs) > 1 and reader.is_bare_name_line(draft.paragraphs[0]):
             self._take(draft, draft.paragraphs.pop(0))
 

@@ -26,9 +26,10 @@ def test_outlet_names_come_from_the_spiders() -> None:
     assert "Báo Tuổi Trẻ" in KNOWN["tuoitre.vn"]
     assert parse_byline("VTV Online", "vtv.vn") == Byline([], None, None)
     assert parse_byline("Tuổi Trẻ", "vtv.vn") == Byline([], "Tuổi Trẻ", "Tuổi Trẻ")
-    # A reader that does not know them takes a self-name for a credit, another outlet for a person.
+    # A reader that does not know them takes a self-name for a credit; the press it credits most
+    # ("Theo Thanh Niên", "Tuổi Trẻ") it knows by name, not as people.
     assert BylineReader("vtv.vn").parse("VTV Online") == Byline([], "VTV Online", None)
-    assert BylineReader("vtv.vn").parse("Tuổi Trẻ") == Byline(["Tuổi Trẻ"], "Tuổi Trẻ", None)
+    assert BylineReader("vtv.vn").parse("Tuổi Trẻ") == Byline([], "Tuổi Trẻ", "Tuổi Trẻ")
 
 
 # --- parse_byline ---------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ def test_another_outlet_is_a_source() -> None:
         "Tác giả: Minh Anh",
         "Bài và ảnh: Minh Anh",
         "Bài, ảnh: Minh Anh",
-        "Ảnh: Minh Anh",
+        "Tin, ảnh: Minh Anh",
         "Thực hiện: Minh Anh",
         "Minh Anh (tổng hợp)",
         "Minh Anh (Tổng hợp)",
@@ -463,3 +464,32 @@ def test_no_seed_body_line_is_mistaken_for_a_byline() -> None:
 )
 def test_markdown_emphasis_around_a_credit_goes(raw: str, expected: str) -> None:
     assert without_emphasis(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "authors", "source"),
+    [
+        # The shapes: a person credited with "Theo", with a source in parentheses or after "/".
+        ("Theo Minh Anh", ["Minh Anh"], None),
+        ("Theo Minh Anh (Reuters)", ["Minh Anh"], "Reuters"),
+        ("Theo Minh Nguyễn/Vcamp.vn", ["Minh Nguyễn"], "Vcamp.vn"),
+        ("Theo TTXVN", [], "TTXVN"),
+        ("Theo Thanh Niên", [], "Thanh Niên"),
+        ("Theo AFP, Reuters", [], "AFP, Reuters"),
+        # Trailing dashes and dates go; initials are a signature; capitals are title-cased.
+        ("Bình An -", ["Bình An"], None),
+        ("Thu Hằng - 12/05/2024 09:15", ["Thu Hằng"], None),
+        ("Q.C", ["Q.C"], None),
+        ("K. Miên", ["K. Miên"], None),
+        ("H.V.", ["H.V."], None),
+        ("TP", ["TP"], None),
+        ("THU HÀ - MINH AN", ["Thu Hà", "Minh An"], None),
+        # Photo credits are not authors.
+        ("Ảnh: Minh Anh", [], None),
+        ("H.V.Ảnh: Misso", ["H.V."], None),
+        ("Minh Anh - Video: Thu Hà", ["Minh Anh"], None),
+    ],
+)
+def test_credit_shapes(raw: str, authors: list[str], source: str | None) -> None:
+    parsed = parse_byline(raw, "vtv.vn")
+    assert (parsed.authors, parsed.source) == (authors, source)
