@@ -17,7 +17,8 @@ order:
 4. The end mark "./." is stripped and ends the article, unless what follows is
    mostly prose (a roundup closing one item): when in doubt, keep the text.
 5. A headline printed twice late in the body starts a related-news run that
-   ends the article; an earlier repeat only loses its copy.
+   ends the article; an earlier repeat only loses its copy.  Teasers cut short
+   with "..." after the last paragraph go too.
 6. Captions (a short line ending in a photo credit, an image alt followed by
    its caption) go to ``captions``; of a pair the longer, fuller line is kept.
 7. The title anywhere and the lead (sapo) at the start are removed.
@@ -172,6 +173,13 @@ CREDIT_MAX_CHARS = 120
 # "…Siêu_Ảnh: TTXVN" (a Markdown dump's separator) reads "…Siêu - Ảnh: TTXVN".
 UNDERSCORE_BEFORE_CREDIT = re.compile(r"\s*_\s*(?=\(?(?:Ảnh|Đồ họa|Đồ hoạ)\b)", re.IGNORECASE)
 
+# An image's alt text in slug form printed before a related headline: lower-case ASCII words, then
+# the headline's capital.
+ALT_SLUG = re.compile(r"^(?:[a-z0-9]+ ){3,}(?=[^\W\d_a-z])")
+# A credit of the writer with the photographer: "Tin, ảnh: X", "Bài và ảnh: X", "H.V. Ảnh: Misso".
+WRITER_AND_PHOTO_CREDIT = re.compile(
+    r"^(?:(?:tin|bài)\s*(?:,|và|\+|&)\s*ảnh\s*:|(?:[A-ZĐ]\.\s?){1,3}[A-ZĐ]?\.?\s*ảnh\s*:)", re.IGNORECASE
+)
 BULLET = re.compile(r"^[*\-•]\s+")
 
 # Prefixes of a lead that name the outlet: "(Dân trí) - ", "(NLĐO) - ", or the outlet's own names
@@ -242,6 +250,7 @@ def _mostly_prose(paragraphs: Sequence[str]) -> bool:
 
 
 def _is_headline_like(text: str) -> bool:
+    text = ALT_SLUG.sub("", text)  # "hoi thao quoc te ve … Hội thảo quốc tế về …": the alt text goes
     return len(text) <= HEADLINE_MAX_CHARS and text[-1:] not in FULL_STOP
 
 
@@ -463,6 +472,15 @@ def _cut_related_run(paragraphs: list[str], body: CleanedBody) -> list[str]:
     return kept
 
 
+def _cut_trailing_teasers(paragraphs: list[str], body: CleanedBody) -> list[str]:
+    """Teasers of other articles after the last one ("… sớm triển khai các dự ..."): cut short with an
+    ellipsis, they end no article."""
+    kept = list(paragraphs)
+    while len(kept) > 1 and kept[-1].rstrip().endswith(ELLIPSIS) and len(kept[-1]) <= CAPTION_MAX_CHARS:
+        body.removed.append(("teaser", kept.pop()))
+    return kept
+
+
 def _take_captions(paragraphs: list[str], body: CleanedBody) -> list[str]:
     """Captions out of the body: lines ending in a photo credit, and alt + caption pairs.
 
@@ -486,8 +504,8 @@ def _take_captions(paragraphs: list[str], body: CleanedBody) -> list[str]:
             index += 2
             continue
         bare = uncredited[index]
-        if bare is None:
-            kept.append(text)
+        if bare is None or WRITER_AND_PHOTO_CREDIT.match(text):
+            kept.append(text)  # a credit line, for the byline step
         elif bare != text and bare.strip():
             body.captions.append(_clean_caption(text))
             body.removed.append(("caption", text))
@@ -580,6 +598,7 @@ def clean_paragraphs(
     kept = _cut_at_stop_heading(kept, body, stops)
     kept = _cut_after_end_mark(kept, body)
     kept = _cut_related_run(kept, body)
+    kept = _cut_trailing_teasers(kept, body)
     kept = _take_captions(kept, body)
     kept = _drop_title_and_sapo(kept, body, title, sapo, outlet, rules.lead_prefixes)
     context = "\n".join([*kept, title or "", sapo or ""])

@@ -17,6 +17,7 @@ from crawler.schema import schema_errors
 from pipelines.base import ArticlePipeline, drop
 from pipelines.text.words import word_count
 
+# The least text of an article: its body and its lead together.
 MIN_BODY_CHARS = 200
 
 
@@ -69,10 +70,15 @@ class ValidatePipeline(ArticlePipeline):
             raise drop(self.stats, "missing_url", "no URL")
         if not item.title:
             raise drop(self.stats, "missing_title", item.url)
+        # The lead counts: a photo story is a lead and a line under its photos.
         body_chars = sum(len(p) for p in item.paragraphs)
-        if body_chars < min_chars:
+        text_chars = body_chars + len(item.sapo or "")
+        if not body_chars or text_chars < min_chars:
             raise drop(
-                self.stats, "short_body", f"{item.url} ({body_chars} characters of body, {min_chars} needed)"
+                self.stats,
+                "short_body",
+                f"{item.url} ({body_chars} characters of body and {text_chars - body_chars} of lead,"
+                f" {min_chars} needed)",
             )
         record = build_record(item)
         errors = schema_errors(record)

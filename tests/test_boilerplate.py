@@ -737,3 +737,31 @@ def test_outlet_rules_are_compiled_once_per_spider_class() -> None:
     assert first.patterns[0].pattern == "Quảng cáo.*"
     assert first.stop_headings == ("Tin nổi bật",)
     assert OutletRules.of(TuoitreSpider).lead_prefixes == ("TTO", "TT", "Tuổi Trẻ")
+
+
+# baoquocte.vn prints "TIN LIÊN QUAN" right after the lead: each related headline comes after its
+# image's alt text in slug form, and a photo caption closes the box.
+BAOQUOCTE_BOX = [
+    "TIN LIÊN QUAN",
+    "hoi thao quoc te ve bien dong lan thu 15 khai mac tai ha noi "
+    "Hội thảo quốc tế về Biển Đông lần thứ 15 khai mạc tại Hà Nội",
+    "thu truong ngoai giao do hung viet tiep dai su nhat ban nhan dip ket thuc nhiem ky "
+    "Thứ trưởng Ngoại giao Đỗ Hùng Việt tiếp Đại sứ Nhật Bản nhân dịp kết thúc nhiệm kỳ công tác",
+    "Thứ trưởng Đỗ Hùng Việt phát biểu tại hội thảo. (Ảnh: Tuấn Anh)",
+]
+
+
+def test_a_related_box_after_the_lead_is_cut_out_and_the_article_after_it_kept() -> None:
+    body = clean_paragraphs([PROSE[0], *BAOQUOCTE_BOX, *PROSE[1:]])
+    assert body.paragraphs == PROSE
+    assert [reason for reason, _ in body.removed] == ["stop-heading", *["related-box"] * 3]
+
+
+def test_a_related_box_mid_article_is_cut_out_too() -> None:
+    body = clean_paragraphs([*PROSE[:3], *BAOQUOCTE_BOX, PROSE[3]])
+    assert body.paragraphs == PROSE
+
+
+def test_a_stop_heading_ends_the_article_where_nothing_of_it_follows() -> None:
+    body = clean_paragraphs([*PROSE, *BAOQUOCTE_BOX[:3]])
+    assert body.paragraphs == PROSE

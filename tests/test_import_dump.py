@@ -457,3 +457,39 @@ def test_import_dump_command_to_stdout() -> None:
     assert result.returncode == 0, result.stderr
     [line] = result.stdout.splitlines()
     assert '"authors": ["Bảo Chi"]' in line  # UTF-8, not \\u escapes
+
+
+BAOQUOCTE_BOX_DUMP = """---
+layout: post
+title: "[Biển Đông] Thứ trưởng Ngoại giao dự Hội thảo quốc tế về Biển Đông"
+date: 2025-10-10
+---
+[Thứ trưởng Ngoại giao dự Hội thảo quốc tế về Biển Đông](https://baoquocte.vn/thu-truong-ngoai-giao-du-hoi-thao-quoc-te-ve-bien-dong-301234.html)
+
+TGVN. Sáng 10/10, tại Hà Nội, Học viện Ngoại giao tổ chức Hội thảo quốc tế về Biển Đông lần thứ 16 với sự tham dự của hơn 200 đại biểu trong nước và quốc tế.
+
+TIN LIÊN QUAN
+
+hoi thao quoc te ve bien dong lan thu 15 khai mac tai ha noi Hội thảo quốc tế về Biển Đông lần thứ 15 khai mạc tại Hà Nội
+
+thu truong ngoai giao tiep dai su nhat ban nhan dip ket thuc nhiem ky Thứ trưởng Ngoại giao tiếp Đại sứ Nhật Bản nhân dịp kết thúc nhiệm kỳ công tác
+
+Thứ trưởng Ngoại giao phát biểu khai mạc hội thảo. (Ảnh: Tuấn Anh)
+
+Phát biểu khai mạc, Thứ trưởng nhấn mạnh hội thảo là diễn đàn để các học giả trao đổi thẳng thắn, cởi mở về những vấn đề an ninh, hợp tác trên biển.
+
+Trong hai ngày, các đại biểu thảo luận về luật pháp quốc tế, an ninh hàng hải, hợp tác khai thác tài nguyên và bảo vệ môi trường biển trong khu vực.
+
+Hội thảo năm nay có sự tham gia của nhiều học giả trẻ, với các tham luận về công nghệ mới trong quản lý và giám sát hoạt động trên biển.
+"""
+
+
+def test_a_related_box_after_the_lead_of_a_dump_is_cut_out(tmp_path: Path) -> None:
+    path = tmp_path / "dump.md"
+    path.write_text(BAOQUOCTE_BOX_DUMP, encoding="utf-8")
+    record = DumpImporter(get_project_settings()).import_file(path)
+    assert paragraphs(record)[0].startswith("Phát biểu khai mạc, Thứ trưởng nhấn mạnh")
+    assert paragraphs(record)[-1].startswith("Hội thảo năm nay có sự tham gia")
+    assert len(paragraphs(record)) == 3
+    for boxed in ("TIN LIÊN QUAN", "hoi thao quoc te", "Đại sứ Nhật Bản", "Tuấn Anh"):
+        assert boxed not in record["body"]
