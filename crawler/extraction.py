@@ -2,20 +2,25 @@
 
 This is the page object of the project: it knows HTML, not crawling, so that
 it runs the same in a crawl, in ``scrapy extract`` and in the tests on saved
-pages.  Each field is read in layers, so that a layout change degrades a
-record instead of emptying it:
+pages.  Every field takes candidates from every layer (JSON-LD, meta tags, the
+outlet's selectors, its CMS's, schema.org microdata, the generic reading of
+the page), and an implausible candidate loses to the next, so that a layout
+the spider was not written for degrades a record instead of emptying it:
 
-* dates, authors, section, canonical URL: JSON-LD, then meta tags, then the
-  outlet's selectors, then its CMS's (``cms_selectors`` of the spider), then
-  schema.org microdata and, for a date, a date line printed under the title;
-* title, lead and body: the outlet's selectors first (what the reader sees:
-  structured headlines are sometimes an earlier wording, descriptions are
-  often cut short), then its CMS's and microdata, then JSON-LD/meta, and a
-  text-density guess over the page for the body.
+* headline: the outlet's title element unless the metadata titles contradict
+  it, else the heading the metadata titles hold (``printed``), else a metadata
+  title without the site and section names appended to it;
+* body: the outlet's body element unless it is mostly links or holds far less
+  prose than the page's main text block, found by text and link density for
+  any layout (``main-text``, see ``crawler/main_text.py``); photo stories keep
+  the text under their photos;
+* dates: structured ones, the outlet's date element, and the date line printed
+  by the headline (the dates step prefers what is printed when they disagree);
+* a page is an article when it has a headline and a body of substance.
 
 ``draft.field_origins`` records which layer answered each field: ``json-ld``,
-``meta``, ``selector`` (the outlet's), ``cms``, ``generic`` (microdata) or
-``fallback`` (the densest text, the first ``h1``, a date line under the title).
+``meta``, ``selector`` (the outlet's), ``cms``, ``generic`` (microdata),
+``printed`` (a headline or date line found on the page), ``main-text``.
 """
 
 from __future__ import annotations
@@ -23,8 +28,10 @@ from __future__ import annotations
 import codecs
 import contextlib
 import copy
+import html
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property, lru_cache
 from typing import Any, Protocol
@@ -36,6 +43,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from crawler.items import ArticleDraft, AuthorCandidate, DateCandidate, Image
+from crawler.main_text import Measure, article_prose, is_junk_box, link_runs, main_block, measure, page_prose
 from pipelines.text.dates import find_datetime
 
 ARTICLE_TYPES = {
@@ -64,13 +72,15 @@ GENERIC_SELECTORS: dict[str, tuple[str, ...]] = {
     "title": ("h1[itemprop=headline]",),
     "sapo": ("[itemprop=description]:not(meta)",),
     "body": ("[itemprop=articleBody]",),
-    "author": ("[itemprop=author]:not(meta)",),
+    "author": ("[itemprop=author]:not(meta)", "span.author, div.author, p.author, .tacgia, a[rel=author]"),
     "date": ("time[itemprop=datePublished]", "[itemprop=datePublished]:not(meta)"),
 }
 
 # Where image captions live in Vietnamese CMSs (figure, Sohatech/VCCorp, MasterCMS, FCK).
 CAPTION_CONTAINERS = "figure, table.image, table.picture, div[type=Photo]"
 CAPTION_TEXT = "figcaption, .PhotoCMS_Caption, .image_caption, .caption, td.caption, p.Image"
+
+CAPTION_MAX_CHARS = 300
 
 BLOCK_TAGS = {
     "p",
@@ -87,6 +97,10 @@ BLOCK_TAGS = {
     "section",
     "article",
     "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "caption",
     "tr",
     "td",
     "th",
@@ -101,10 +115,10 @@ BLOCK_TAGS = {
     "footer",
     "aside",
     "center",
+    "main",
+    "nav",
 }
 LEAF_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "dt", "dd", "td", "th"}
-# Containers the text-density fallback never picks.
-JUNK_HINT = re.compile(r"comment|related|lienquan|sidebar|footer|menu|nav|banner|popular|mostview|tag", re.I)
 TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|gidzl|zarsrc|itm_\w+|ref)$", re.I)
 # The last-resort date is a short line among the first texts after the title, before the body's
 # prose begins (the second long text): related headlines further down carry dates of their own.
@@ -114,12 +128,50 @@ PROSE_TEXT_CHARS = 150
 # The text nodes of an element (a script's content), the fallbacks' paragraphs and headings,
 # and what follows the title.
 _TEXT_NODES = etree.XPath("text()", smart_strings=False)
-_BODY_PARAGRAPHS = etree.XPath("//body//p")
 _BODY_HEADINGS = etree.XPath("//body//h1")
+# Layout tables that frame a photo and its caption (no CMS class): an image and a line of text.
+_IMAGE_TABLES = etree.XPath(
+    "descendant::table[descendant::img][not(descendant::table)]"
+    f"[string-length(normalize-space()) <= {CAPTION_MAX_CHARS}]"
+)
+# A credit printed under the body: "Theo K14", "Nguồn: TTXVN".
+CREDIT_START = re.compile(r"^(?:theo|nguồn)\b", re.I)
+CREDIT_LINE_MAX_CHARS = 80
+# Pages that say they are errors in their headline ("404", "Không tìm thấy trang").
+SOFT_404 = re.compile(
+    r"^\W*(?:404|lỗi\s*404|error\s*404)\b|không\s+tìm\s+thấy|page\s+not\s+found|trang\s+không\s+tồn\s+tại"
+    r"|bài\s+viết\s+không\s+tồn\s+tại|nội\s+dung\s+không\s+tồn\s+tại",
+    re.I,
+)
+# A body of substance: this much prose in the main text block, and this share of the page's prose
+# (a listing's largest block of prose is one teaser among many).
+MIN_ARTICLE_PROSE = 150
+MIN_MAIN_SHARE = 0.3
+# A selected body is implausible when more of its text is links than this, or when it holds less
+# than this share of the prose of the page's long paragraphs (or of its main text block).
+MAX_BODY_LINK_SHARE = 0.5
+MIN_SELECTED_SHARE = 0.5
+# A photo story: its captions hold more text than the rest of its body; they are the story.
+_PROSE_PARAGRAPHS = etree.XPath("//body//p[string-length(normalize-space()) >= 80]")
+# Elements that may print the headline: headings, and whatever a CMS names a title.
+_HEADLINE_CANDIDATES = etree.XPath(
+    "//body//*[self::h1 or self::h2 or self::h3 or contains(@class, 'title') or contains(@class, 'Title')"
+    " or contains(@class, 'tieude') or contains(@class, 'headline')]"
+)
+# Separators between a headline and the site or section names a <title> appends.
+TITLE_SEPARATOR = re.compile(r"\s+[-–—|:]{1,2}\s+")
+# A script that prints the date into the page ("…innerHTML='Thứ năm, 20/12/2012, 16:10 GMT+7'"), into
+# an element it names by id, or where it stands.
+_SCRIPT_PRINT = re.compile(
+    r"(?:getElementById\(\s*[\"'](?P<id>[\w-]+)[\"']\s*\)\s*\.)?(?:innerHTML\s*=|document\.write\s*\()"
+    r"\s*(?P<q>[\"'])(?P<text>.{6,120}?)(?P=q)"
+)
+_SCRIPTS = etree.XPath("//script[contains(., 'innerHTML') or contains(., 'document.write')]")
+_PRECEDING_TEXT = etree.XPath(
+    "preceding::*[text()[normalize-space()]][not(ancestor-or-self::style)][position() <= 4]"
+)
 _NEAR_TITLE = etree.XPath(
-    "following::*[text()[normalize-space()]]"
-    "[not(ancestor-or-self::script or ancestor-or-self::style)]"
-    f"[position() <= {NEAR_TITLE_TEXTS}]"
+    f"following::*[text()[normalize-space()]][not(ancestor-or-self::style)][position() <= {NEAR_TITLE_TEXTS}]"
 )
 
 
@@ -241,14 +293,20 @@ class ArticlePage:
 
     @classmethod
     def from_response(cls, response: TextResponse, profile: OutletProfile | None = None) -> ArticlePage:
-        root = parse_html(response.body, page_encoding(response), response.url)
+        try:
+            root = parse_html(response.body, page_encoding(response), response.url)
+        except PageTooDeep as error:
+            raise NotAnArticle("too_deep", str(error)) from error
         return cls(response.url, root, profile, response.status)
 
     @classmethod
     def from_html(cls, html: str | bytes, url: str, profile: OutletProfile | None = None) -> ArticlePage:
         """A page from saved HTML: bytes are read as UTF-8."""
         body = html.encode("utf-8") if isinstance(html, str) else html
-        return cls(url, parse_html(body, "utf-8", url), profile)
+        try:
+            return cls(url, parse_html(body, "utf-8", url), profile)
+        except PageTooDeep as error:
+            raise NotAnArticle("too_deep", str(error)) from error
 
     # -- small readers -------------------------------------------------------------
 
@@ -313,21 +371,108 @@ class ArticlePage:
     def ld(self, key: str) -> Any:
         return self.article_ld.get(key) if self.article_ld else None
 
+    # -- the headline ----------------------------------------------------------------
+
+    def headline(self) -> tuple[str | None, str | None]:
+        """The headline as the page prints it, and where it was found.
+
+        The outlet's (or CMS's, or microdata's) title element, when the page's metadata
+        titles (JSON-LD ``headline``, ``og:title``, ``<title>``) do not contradict it; else
+        the longest heading the metadata titles hold (``printed``: "Headline" of "Headline -
+        Section - Outlet"); else a metadata title without the site and section names
+        appended to it.
+        """
+        return self._headline[:2]
+
+    @cached_property
+    def _headline(self) -> tuple[str | None, str | None, Any | None]:
+        ld_headline = self.ld("headline")
+        metadata = [
+            ("json-ld", clean_text(ld_headline) if isinstance(ld_headline, str) else ""),
+            ("meta", self.meta("og:title") or ""),
+            ("title-tag", clean_text(self.root.findtext(".//title"))),
+        ]
+        metadata = [(origin, text) for origin, text in metadata if text]
+        keys = [_title_key(text) for _, text in metadata]
+        elements, origin = self.select("title")
+        selected = next(((el, _text(el)) for el in elements if _text(el)), None)
+        if selected and (not keys or any(_shares_words(_title_key(selected[1]), key) for key in keys)):
+            return selected[1], origin, selected[0]
+        # The printed headline the metadata holds; one it starts with (the headline comes first in
+        # "Headline - Section | Site"), then the longest.
+        printed: tuple[tuple[bool, int], Any, str] | None = None
+        if keys:
+            for el in _HEADLINE_CANDIDATES(self.root):
+                text = _text(el)
+                key = _title_key(text)
+                if len(key.split()) < 3 or "logo" in f"{el.get('id', '')} {el.get('class', '')}".lower():
+                    continue
+                places = [k.find(key) for k in keys if key in k]
+                if places:
+                    rank = (min(places) == 0, len(text))
+                    if printed is None or rank > printed[0]:
+                        printed = (rank, el, text)
+        if printed:
+            return printed[2], "printed", printed[1]
+        if selected:
+            return selected[1], origin, selected[0]
+        for origin, text in metadata:
+            return self._without_site_names(text), origin, None
+        h1 = next((el for el in _BODY_HEADINGS(self.root) if _text(el)), None)
+        return (_text(h1), "h1", h1) if h1 is not None else (None, None, None)
+
+    def _without_site_names(self, title: str) -> str:
+        """*title* without the outlet's and sections' names appended after separators
+        ("Headline - Chính trị - Tuổi Trẻ Online" → "Headline")."""
+        names = {self.outlet, self.outlet.split(".")[0], self.meta("og:site_name") or ""}
+        names |= set(getattr(self.profile, "self_names", ()) or ())
+        squeezed = {_title_key(name).replace(" ", "") for name in names} - {""}
+        end = len(title)
+        for separator in reversed(list(TITLE_SEPARATOR.finditer(title))):
+            tail = _title_key(title[separator.end() : end])
+            site = any(name in tail.replace(" ", "") for name in squeezed)
+            if (
+                not (site or len(tail.split()) <= 2)
+                or len(_title_key(title[: separator.start()]).split()) < 3
+            ):
+                break
+            end = separator.start()
+        return title[:end]
+
     # -- the draft ----------------------------------------------------------------
 
     def is_article(self) -> None:
-        """Raise NotAnArticle unless the page carries an article."""
+        """Raise NotAnArticle unless the page carries an article: a headline and a body of substance.
+
+        Markup alone decides nothing: outlets mark listings as ``og:type=article``, and pages
+        of 2012 carry no markup at all.  A listing's text is many teasers, none of them the
+        page's main text; an error page has no prose.
+        """
         if self.status >= 400:
             raise NotAnArticle("http_error", str(self.status))
         canonical = self.canonical_url()
         if canonical and urlsplit(canonical).path in ("", "/") and urlsplit(self.url).path not in ("", "/"):
             raise NotAnArticle("not_article", f"canonical link points to the home page ({canonical})")
-        has_title = bool(self.select("title")[0]) or self.article_ld is not None
-        og_type = (self.meta("og:type") or "").lower()
-        if not has_title and og_type != "article" and not self.meta("article:published_time"):
-            raise NotAnArticle(
-                "not_article", "no article markup (no title element, JSON-LD article or og:type)"
-            )
+        headline = self.headline()[0]
+        if not headline:
+            raise NotAnArticle("not_article", "no headline (no h1, og:title, JSON-LD headline or <title>)")
+        if SOFT_404.search(headline):
+            raise NotAnArticle("not_article", f"an error page: its headline says {headline!r}")
+        og_type = (self.meta("og:type") or "article").lower()
+        if og_type != "article" and self.article_ld is None and self.select("body")[1] is None:
+            raise NotAnArticle("not_article", f"og:type is {og_type!r} and no article markup or body matched")
+        element, origin = self.body_element()
+        if element is None:
+            raise NotAnArticle("not_article", "no body of substance (no block of prose on the page)")
+        if origin == "main-text":
+            page = self.page_prose
+            prose = article_prose(element, self._page_measures)
+            if prose < MIN_ARTICLE_PROSE or prose < MIN_MAIN_SHARE * page:
+                raise NotAnArticle(
+                    "not_article",
+                    f"no body of substance: the main text block holds {prose} characters of prose"
+                    f" of the page's {page} (a listing or a hub)",
+                )
 
     def canonical_url(self) -> str | None:
         return self._canonical_url
@@ -345,18 +490,9 @@ class ArticlePage:
             url=self.url, outlet=self.outlet, canonical_url=self.canonical_url() or canonicalize_url(self.url)
         )
         origins = draft.field_origins
-        draft.title = self._first(
-            origins,
-            "title",
-            # The headline as printed: JSON-LD and og:title are sometimes an earlier or SEO wording.
-            lambda: self.select_text("title"),
-            lambda: (self.ld("headline"), "json-ld"),
-            lambda: (self.meta("og:title"), "meta"),
-            lambda: (
-                clean_text(self.root.xpath("string(//h1)")) or self.root.findtext(".//title"),
-                "fallback",
-            ),
-        )
+        draft.title, title_origin = self.headline()
+        if draft.title and title_origin:
+            origins["title"] = title_origin
         draft.sapo = self._first(
             origins,
             "sapo",
@@ -387,14 +523,16 @@ class ArticlePage:
     # -- body -----------------------------------------------------------------------
 
     def _read_body(self, draft: ArticleDraft) -> None:
-        body, origin = self.select("body")
-        if not body:
-            container = self._densest_container()
-            if container is None:
-                return
-            body, origin = [container], "fallback"
-        root = copy.deepcopy(body[0])  # removing boilerplate must not change the page's own tree
+        element, origin = self.body_element()
+        if element is None:
+            return
+        root = copy.deepcopy(element)  # removing boilerplate must not change the page's own tree
         remove = [*root.iter(*GENERIC_REMOVE_TAGS), *GENERIC_REMOVE_MARKED(root)]
+        if origin == "main-text":
+            # No selector names this layout's boxes: the generic shapes of boilerplate go.
+            remove += [el for el in root.iterdescendants() if isinstance(el.tag, str) and is_junk_box(el)]
+        # Blocks that are all links, no prose: related headlines, tag lists, "Xem thêm" runs.
+        remove += link_runs(root)
         profile_remove = [
             *_as_list(getattr(self.profile, "cms_remove_selectors", None)),
             *_as_list(getattr(self.profile, "remove_selectors", None)),
@@ -406,13 +544,79 @@ class ArticlePage:
             _drop(el)
         draft.images.extend(self._take_figures(root))
         draft.paragraphs = [t for t in block_texts(root) if t]
+        credit = self._line_after(element)
+        if credit:
+            # "Theo K14" printed just under the body, outside it: the byline step reads it.
+            draft.authors_raw.append(AuthorCandidate(credit, "text"))
         if draft.paragraphs and origin:
             draft.field_origins["body"] = origin
 
+    @staticmethod
+    def _line_after(element: Any) -> str | None:
+        """The short line printed right after the body element, when it credits someone ("Theo X")."""
+        following = element.getnext()
+        while following is not None and not isinstance(following.tag, str):
+            following = following.getnext()
+        if following is None or following.tag in GENERIC_REMOVE_TAGS:
+            return None
+        text = _text(following)
+        return text if text and len(text) <= CREDIT_LINE_MAX_CHARS and CREDIT_START.match(text) else None
+
+    def body_element(self) -> tuple[Any | None, str | None]:
+        """The element holding the article's text, and the layer that found it.
+
+        The outlet's (or its CMS's, or microdata's) body element, unless it is implausible:
+        mostly links, or far less prose than the page's main text block (an old layout where
+        today's selector matches another box).  Then, or when no selector matches, the main
+        text block found by text and link density (``main-text``).
+        """
+        return self._body_element
+
+    @cached_property
+    def _body_element(self) -> tuple[Any | None, str | None]:
+        elements, origin = self.select("body")
+        if elements:
+            chosen = elements[0]
+            own = measure(chosen).get(chosen) or Measure()
+            # Cheap first: the page's prose paragraphs outside the selected element.
+            if (
+                own.link_share <= MAX_BODY_LINK_SHARE
+                and own.prose >= MIN_SELECTED_SHARE * self.paragraph_prose
+            ):
+                return chosen, origin
+            main, main_measure = self.main_text
+            if main is not None and main_measure.prose > own.prose / MIN_SELECTED_SHARE:
+                return main, "main-text"
+            if own.link_share <= MAX_BODY_LINK_SHARE:
+                return chosen, origin
+        main, main_measure = self.main_text
+        return (main, "main-text") if main is not None else (None, None)
+
+    @cached_property
+    def main_text(self) -> tuple[Any | None, Measure]:
+        """The page's main text block and its measure (``crawler/main_text.py``)."""
+        self._page_measures = measure(self.root)
+        return main_block(self.root, self._page_measures)
+
+    @property
+    def page_prose(self) -> int:
+        """Characters of prose on the whole page, in every block."""
+        self.main_text  # noqa: B018 - measures the page
+        return page_prose(self._page_measures)
+
+    @cached_property
+    def paragraph_prose(self) -> int:
+        """Characters in the page's long paragraphs (``<p>`` of prose length): a cheap size of its
+        main text."""
+        return sum(len(_text(p)) for p in _PROSE_PARAGRAPHS(self.root))
+
     def _take_figures(self, root: Any) -> list[Image]:
-        """Image URLs and captions of the body's figures; the figures leave the body."""
-        images = []
-        for fig in self.css(CAPTION_CONTAINERS, root):
+        """Image URLs and captions of the body's figures; the figures leave the body, unless the
+        captions hold more text than the rest of it: in a photo story they are the story."""
+        figures = []
+        for fig in [*self.css(CAPTION_CONTAINERS, root), *_IMAGE_TABLES(root)]:
+            if any(fig in f.iterancestors() or fig is f for f, _ in figures):
+                continue
             img = next(fig.iter("img"), None)
             src = None
             if img is not None:
@@ -420,28 +624,16 @@ class ArticlePage:
             if not src:
                 src = next(iter(self.css('meta[itemprop="url"]::attr(content)', fig)), None)
             caption_el = self.css(CAPTION_TEXT, fig)
-            caption = _text(caption_el[0]) if caption_el else ""
+            caption = _text(caption_el[0]) if caption_el else _text(fig) if fig.tag == "table" else ""
             if not src and not caption:
                 continue
-            images.append(Image(url=urljoin(self.url, src) if src else None, caption=caption or None))
+            figures.append((fig, Image(url=urljoin(self.url, src) if src else None, caption=caption or None)))
+        captions = sum(len(image.caption or "") for _, image in figures)
+        if captions > len(_text(root)) - captions:
+            return [image for _, image in figures]  # a photo story: the captions stay in the body
+        for fig, _ in figures:
             _drop(fig)
-        return images
-
-    def _densest_container(self) -> Any | None:
-        """The element holding most paragraph text: the body when no selector matched."""
-        scores: dict[Any, float] = {}
-        for p in _BODY_PARAGRAPHS(self.root):
-            text = _text(p)
-            if len(text) < 40:
-                continue
-            parent = p.getparent()
-            for weight, el in ((1.0, parent), (0.5, parent.getparent() if parent is not None else None)):
-                if el is None or JUNK_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"):
-                    continue
-                scores[el] = scores.get(el, 0.0) + weight * len(text)
-        if not scores:
-            return None
-        return max(scores, key=scores.__getitem__)
+        return [image for _, image in figures]
 
     # -- dates, authors, section ---------------------------------------------------------
 
@@ -467,32 +659,79 @@ class ArticlePage:
                     found.append(DateCandidate(value, "page", "published"))
         if elements and origin:
             draft.field_origins["date"] = origin
-        elif not any(c.kind == "published" for c in found) and (printed := self._date_near_title()):
-            # No structured date and no date element matched: plain portals print it under the title.
+        printed = self._date_near_title()
+        if printed:
+            # What the reader sees: the dates step prefers it to metadata that disagrees or has no offset.
             found.append(DateCandidate(printed, "text", "published"))
-            draft.field_origins["date"] = "fallback"
+            draft.field_origins.setdefault("date", "printed")
 
     def _date_near_title(self) -> str | None:
-        """The first short line holding a full date among the elements that follow the title (h1)."""
-        heading = self.select("title")[0] or _BODY_HEADINGS(self.root)
-        if not heading:
-            return None
-        title_root = heading[0]
+        """The date line printed with the headline: the first short line holding a full date among the
+        texts that follow it (before the body's prose begins), else among the few just before it
+        (a date printed above the headline)."""
+        title_root = self._headline[2]
+        if title_root is None:
+            heading = _BODY_HEADINGS(self.root)
+            if not heading:
+                return None
+            title_root = heading[0]
         long_texts = 0
         for el in _NEAR_TITLE(title_root):
+            if el.tag == "script":
+                line = self._script_printed_date(el)
+                if line:
+                    return line
+                continue
             text = _text(el)
             if len(text) >= PROSE_TEXT_CHARS:
                 long_texts += 1
                 if long_texts == 2:
                     break
-            lines = [text]
-            parent = el.getparent()
-            if parent is not None and title_root not in parent.iter():
-                # The parent's text first: "<div><span>26/04/2023</span> <span>14:28</span></div>".
-                lines.insert(0, _text(parent))
-            for line in lines:
-                if len(line) <= DATE_LINE_MAX_CHARS and find_datetime(line):
+            if line := self._date_line(el, text, title_root):
+                return line
+        for el in reversed(_PRECEDING_TEXT(title_root)):
+            line = (
+                self._script_printed_date(el)
+                if el.tag == "script"
+                else self._date_line(el, _text(el), title_root)
+            )
+            if line:
+                return line
+        # An empty element beside the headline that a script elsewhere fills with the date.
+        box = title_root.getparent() if title_root.getparent() is not None else title_root
+        for script in _SCRIPTS(self.root):
+            for match in _SCRIPT_PRINT.finditer("".join(_TEXT_NODES(script))):
+                line = clean_text(html.unescape(match["text"]))
+                if (
+                    match["id"]
+                    and find_datetime(line)
+                    and box.xpath("boolean(.//*[@id=$id])", id=match["id"])
+                ):
                     return line
+        return None
+
+    @staticmethod
+    def _date_line(el: Any, text: str, title_root: Any) -> str | None:
+        lines = [text]
+        parent = el.getparent()
+        if parent is not None and title_root not in parent.iter():
+            # The parent's text first: "<div><span>26/04/2023</span> <span>14:28</span></div>".
+            lines.insert(0, _text(parent))
+        for line in lines:
+            if len(line) <= DATE_LINE_MAX_CHARS and find_datetime(line):
+                return line
+        return None
+
+    @staticmethod
+    def _script_printed_date(script: Any) -> str | None:
+        """A date a script writes into the page (``el.innerHTML = "Thứ năm, 20/12/2012, 16:10 GMT+7"``)."""
+        code = "".join(_TEXT_NODES(script))
+        if len(code) > 2000:
+            return None
+        for match in _SCRIPT_PRINT.finditer(code):
+            line = clean_text(html.unescape(match["text"]))
+            if not match["id"] and find_datetime(line):
+                return line
         return None
 
     def _read_authors(self, draft: ArticleDraft) -> None:
@@ -556,6 +795,17 @@ class ArticlePage:
         return getattr(self.profile, "language", None)
 
 
+def _title_key(text: str) -> str:
+    """A title compared as a reader reads it: NFC, case folded, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _shares_words(title: str, other: str) -> bool:
+    """Whether most words of *title* are words of *other* (a headline and its metadata wording)."""
+    words, others = title.split(), set(other.split())
+    return bool(words) and sum(w in others for w in words) >= 0.6 * len(words)
+
+
 def _unique(values: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for v in values:
@@ -591,6 +841,14 @@ def page_encoding(response: TextResponse) -> str:
     return response.encoding
 
 
+class PageTooDeep(ValueError):
+    """The page nests its elements deeper than libxml2 reads, even without its ``<div>``s."""
+
+
+# Container tags a page nested too deep loses, to be read at all: they carry no text of their own.
+NESTING_TAGS = re.compile(rb"</?(?:div|span|section|font)\b[^>]*>", re.IGNORECASE)
+
+
 def parse_html(body: bytes, encoding: str, url: str) -> Any:
     """The tree of an HTML page, in lxml's plain elements.
 
@@ -598,12 +856,27 @@ def parse_html(body: bytes, encoding: str, url: str) -> Any:
     code touches, which made reading a page slower (bench/README.md).  UTF-8 bytes go
     to libxml2 as they are (it reads a byte it cannot decode as U+FFFD); a page in
     another encoding is decoded here, since libxml2 may not know the encoding's name.
+
+    libxml2 stops at a depth of 2,048 elements and drops the rest of the page: a page
+    that deep is read again without its containers (``div``, ``span``...), whose
+    paragraphs and headings then stand side by side; if it is still too deep,
+    :class:`PageTooDeep` says so.
     """
     if codecs.lookup(encoding).name != "utf-8":
         body = body.decode(encoding, errors="replace").encode("utf-8")
+    root, too_deep = _parse(body, url)
+    if too_deep:
+        root, too_deep = _parse(NESTING_TAGS.sub(b"", body), url)
+        if too_deep:
+            raise PageTooDeep("the page nests its elements more than 2,048 deep, containers left out")
+    return root
+
+
+def _parse(body: bytes, url: str) -> tuple[Any, bool]:
     parser = etree.HTMLParser(encoding="utf-8", huge_tree=True)
     root = None if body.isspace() or not body else etree.fromstring(body, parser, base_url=url)
-    return root if root is not None else etree.fromstring(b"<html/>", parser, base_url=url)
+    too_deep = any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
+    return (root if root is not None else etree.fromstring(b"<html/>", parser, base_url=url)), too_deep
 
 
 def _drop(element: Any) -> None:
@@ -621,12 +894,23 @@ def _drop(element: Any) -> None:
     parent.remove(element)
 
 
+def _table_row(tr: Any) -> str | None:
+    """A data table's row as one line, its cells joined by " | "; None for a layout row (a cell
+    holding paragraphs or other blocks) or a row of one cell."""
+    cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
+    if any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for c in cells for d in c.iterdescendants()):
+        return None
+    texts = [t for t in (_text(c) for c in cells) if t]
+    return " | ".join(texts) if len(texts) >= 2 else None
+
+
 def block_texts(root: Any) -> list[str]:
     """The text of a body, one entry per paragraph-like block, in reading order.
 
     A leaf block (a paragraph, a heading, a list item holding no other block) is one
     entry; a container's loose text between its blocks, and text split by ``<br>``,
-    make entries of their own.
+    make entries of their own.  A data table's row is one entry, its cells joined
+    by " | ".
     """
     out: list[str] = []
     buffer: list[str] = []
@@ -650,6 +934,10 @@ def block_texts(root: Any) -> list[str]:
     def walk(el: Any) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""  # comments and processing instructions: ""
         if tag == "br":
+            flush()
+        elif tag == "tr" and (row := _table_row(el)) is not None:
+            flush()
+            buffer.append(row)
             flush()
         elif tag in LEAF_BLOCKS and (
             not len(el)  # no child at all: the common paragraph, decided without a walk

@@ -46,10 +46,10 @@ def renamed(html: str, *pairs: tuple[str, str]) -> str:
     return html
 
 
-def test_body_selector_off_falls_back_to_the_densest_text(extractor: OfflineExtractor) -> None:
+def test_body_selector_off_falls_back_to_the_main_text_block(extractor: OfflineExtractor) -> None:
     html = renamed(FIXTURE, ("__MASTERCMS_CONTENT", "__MASTERCMS_CONTENT_V2"))
     draft = ArticlePage.from_html(html, URL, BaoquocteSpider).draft()
-    assert draft.field_origins["body"] == "fallback"
+    assert draft.field_origins["body"] == "main-text"
     record = extractor.extract(html.encode("utf-8"), URL)
     assert schema_errors(record) == []
     assert record["title"] == TITLE

@@ -75,8 +75,8 @@ def test_selectors_off_fall_back_to_the_page_text(extractor: OfflineExtractor) -
     html = FIXTURE.replace("news-content", "noidung-tin").replace("news-date", "ngay-dang")
     html = html.replace("news-detail", "chi-tiet").replace("news-title", "tieu-de")
     draft = ArticlePage.from_html(html, URL, BiengioilanhthoSpider).draft()
-    assert draft.field_origins["body"] == "fallback"
-    assert draft.field_origins["date"] == "fallback"
+    assert draft.field_origins["body"] == "main-text"
+    assert draft.field_origins["date"] == "printed"
     record = extractor.extract(html.encode("utf-8"), URL)
     check_record(record)
     assert record["date_source"] == "text"

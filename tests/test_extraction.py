@@ -52,10 +52,10 @@ def test_the_cms_layer_answers_after_the_outlets_own_selectors() -> None:
 def test_an_outlet_without_the_cms_keeps_its_zones() -> None:
     class PlainSpider:
         outlet = "example.vn"
-        selectors = {"title": "h1"}
+        selectors = {"title": "h1", "body": "div[data-role=content]"}
 
     draft = ArticlePage.from_html(PAGE, "https://example.vn/bai.htm", PlainSpider).draft()
-    assert draft.field_origins["body"] == "fallback"
+    assert draft.field_origins["body"] == "selector"
     assert "Tin liên quan không thuộc bài." in draft.paragraphs
 
 

@@ -162,11 +162,11 @@ RENAMED_BODY = {
     "thanhnien": ('class="detail-content afcbc-body"', 'class="detail-body-v2"', "cms"),
     # The schema.org itemprop stays: the microdata any CMS may print answers.
     "vietnamplus": ('class="article__body zce-content-body cms-body"', 'class="article-content"', "generic"),
-    # Class and itemprop gone: the text-density guess answers.
+    # Class and itemprop gone: the main text block, found by text and link density, answers.
     "nhandan": (
         'class="article__body zce-content-body cms-body" itemprop="articleBody"',
         'class="article-content"',
-        "fallback",
+        "main-text",
     ),
 }
 

@@ -79,8 +79,8 @@ def test_reconstructed_page(extractor: OfflineExtractor) -> None:
 def test_body_and_date_selectors_off_fall_back_to_the_page_text(extractor: OfflineExtractor) -> None:
     html = FIXTURE.replace('class="description"', 'class="noi-dung"').replace('class="info"', 'class="time"')
     draft = ArticlePage.from_html(html, URL, NguoilambaoSpider).draft()
-    assert draft.field_origins["body"] == "fallback"
-    assert draft.field_origins["date"] == "fallback"
+    assert draft.field_origins["body"] == "main-text"
+    assert draft.field_origins["date"] == "printed"
     record = extractor.extract(html.encode("utf-8"), URL)
     check_record(record)
     assert record["date_raw"] == "01:38 06/09/2023"

@@ -25,12 +25,18 @@ class VccorpSpider(NewsSpider):
 
     cms_selectors: ClassVar[dict[str, str | tuple[str, ...]]] = {
         "title": ("h1[data-role=title]", "h1 [data-role=title]"),
-        "sapo": "[data-role=sapo]",
+        # Before data-role (2012: genk.vn, soha.vn), the lead was a box of bullet lines, div.init_content.
+        "sapo": ("[data-role=sapo]", "div.init_content"),
         "body": "[data-role=content]",
         "author": "[data-role=author]",
         "date": "[data-role=publishdate]",
     }
-    cms_remove_selectors = ("[data-marked-zoneid]", "[type=VideoStream]", "[type*=Related]")
+    cms_remove_selectors = (
+        "[data-marked-zoneid]",
+        "[type=VideoStream]",
+        "[type*=Related]",
+        "div.init_content",
+    )
     url_date = (
         r"-(?:\d{3})?(?P<year>(?:20)?\d{2})(?P<month>\d{2})(?P<day>\d{2})"
         r"(?P<hour>\d{2})(?P<minute>\d{2})(?P<second>\d{2})\d{3}\.html?$"

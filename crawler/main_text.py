@@ -1,0 +1,256 @@
+"""The page's main text block, found by block text and link density, for any layout.
+
+Every block of the page (a paragraph, a heading, a list item, a ``<div>`` or
+``<td>`` holding loose text and ``<br>`` breaks) is measured: its characters,
+and how many of them sit inside links.  A block of at least ``PROSE_MIN_CHARS``
+characters, mostly not links, is prose; the rest (menus, headline runs,
+captions of a line, footers) is not.  Each element then scores its prose
+minus a share of the other text it holds, and the best element is the main
+text block: it takes in all the article's paragraphs, however they are nested,
+and leaves out the menus and headline lists around them.
+
+Text inside elements whose class or id names comments, related news, side
+bars, footers or menus counts against an element, never for it: a comment
+thread is prose, but not the article's.
+
+The walk is iterative, so a page of 100,000 nested ``<div>``s is measured, not
+a recursion error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# A prose block: this long and at most this share of links.
+PROSE_MIN_CHARS = 50
+PROSE_MAX_LINK_SHARE = 0.35
+# What counts against an element: each character of link text, and a share of its other non-prose text.
+LINK_TEXT_WEIGHT = 1.0
+OTHER_TEXT_WEIGHT = 0.3
+# A block with more of its text in links than this is a link run (related headlines, menus).
+LINK_RUN_SHARE = 0.5
+# Teasers: this many siblings of one tag and class, each with this share of its text in links.
+TEASER_RUN = 3
+TEASER_LINK_SHARE = 0.2
+TEASER_MAX_CHARS = 600
+
+BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "blockquote",
+        "pre",
+        "div",
+        "section",
+        "article",
+        "main",
+        "table",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "figure",
+        "figcaption",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "center",
+        "form",
+    ]
+)
+LEAF_TAGS = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd"])
+IGNORED_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "template",
+        "svg",
+        "button",
+        "select",
+        "option",
+        "textarea",
+        "head",
+        "title",
+    ]
+)
+# Class or id words of boxes that are never the article's text.
+JUNK_HINT = re.compile(
+    r"comment|binhluan|related|lienquan|tinkhac|tin-khac|other-?news|sidebar|side-bar|footer|menu|nav\b|navbar"
+    r"|banner|popular|mostview|most-view|xemnhieu|docnhieu|breadcrumb|topbar|header|share|social|advert|\bads?\b"
+    r"|quangcao|widget|tag-?list|box-?tags?|\btags?\b",
+    re.I,
+)
+# …unless the same names say it holds the article.
+CONTENT_HINT = re.compile(
+    r"article|content|detail|story|post-?body|entry|noidung|fck|main-?text|body-?text", re.I
+)
+
+
+@dataclass
+class Measure:
+    """What an element holds: all its text, the prose among it, the link text, and the junk boxes' text."""
+
+    chars: int = 0
+    prose: int = 0
+    links: int = 0
+    own_prose: int = 0  # the prose of the element's own text, its child blocks' left out
+
+    @property
+    def other(self) -> int:
+        return self.chars - self.prose
+
+    @property
+    def link_share(self) -> float:
+        return self.links / self.chars if self.chars else 0.0
+
+
+def _tag(el: Any) -> str:
+    return el.tag if isinstance(el.tag, str) else ""
+
+
+def is_junk_box(el: Any) -> bool:
+    """An element named as a comment thread, related box, side bar, footer, menu or share bar."""
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if not names.strip():
+        return _tag(el) in ("nav", "aside", "footer")
+    return bool(JUNK_HINT.search(names)) and not CONTENT_HINT.search(names)
+
+
+def measure(root: Any) -> dict[Any, Measure]:
+    """The measure of every element under *root* (itself included) that holds text."""
+    owner: dict[Any, Any] = {root: root}  # the nearest block element, or root
+    in_link: dict[Any, bool] = {root: _tag(root) == "a"}
+    ignored: set[Any] = set()
+    direct: dict[Any, list[int]] = {}  # block → [chars, link chars] of its own text
+
+    def add(block: Any, text: str | None, link: bool) -> None:
+        if text is None:
+            return
+        n = len(text.strip()) and len(" ".join(text.split()))
+        if n:
+            counts = direct.setdefault(block, [0, 0])
+            counts[0] += n
+            if link:
+                counts[1] += n
+
+    order = []
+    for el in root.iter():
+        order.append(el)
+        parent = el.getparent() if el is not root else None
+        if parent is not None:
+            if parent in ignored:
+                ignored.add(el)
+                continue
+            tag = _tag(el)
+            if tag in IGNORED_TAGS:
+                ignored.add(el)
+                add(owner[parent], el.tail, in_link[parent])
+                continue
+            owner[el] = el if tag in BLOCK_TAGS else owner[parent]
+            in_link[el] = in_link[parent] or tag == "a"
+            add(owner[parent], el.tail, in_link[parent])
+        if el is root or _tag(el):
+            add(owner[el], el.text, in_link[el])
+
+    measures: dict[Any, Measure] = {}
+    for block, (chars, links) in direct.items():
+        prose = chars if chars >= PROSE_MIN_CHARS and links <= PROSE_MAX_LINK_SHARE * chars else 0
+        measures[block] = Measure(chars, prose, links, prose)
+    # Sum up the tree, children before parents (reverse document order).
+    for el in reversed(order):
+        m = measures.get(el)
+        if m is None or el is root:
+            continue
+        parent = el.getparent()
+        if parent is None:
+            continue
+        total = measures.setdefault(parent, Measure())
+        total.chars += m.chars
+        total.links += m.links
+        if not is_junk_box(el):
+            total.prose += m.prose
+    return measures
+
+
+def score_of(m: Measure) -> float:
+    """Prose, less the link text and a share of the other text an element would bring along."""
+    return m.prose - LINK_TEXT_WEIGHT * m.links - OTHER_TEXT_WEIGHT * max(m.other - m.links, 0)
+
+
+def page_prose(measures: dict[Any, Measure]) -> int:
+    """Characters of prose in every block measured, wherever it stands."""
+    return sum(m.own_prose for m in measures.values())
+
+
+def main_block(root: Any, measures: dict[Any, Measure] | None = None) -> tuple[Any | None, Measure]:
+    """The element holding the page's main text, and its measure; (None, empty) when the page has no prose."""
+    measures = measure(root) if measures is None else measures
+    best, best_score = None, 0.0
+    for el, m in measures.items():
+        if m.prose == 0 or is_junk_box(el):
+            continue
+        score = score_of(m)
+        if score > best_score:
+            best, best_score = el, score
+    if best is not None and _tag(best) in LEAF_TAGS and best.getparent() is not None:
+        # One paragraph among others, under a parent that also holds menus or link lists (a page
+        # whose containers were lost): the article is the parent's prose, its link runs cut later.
+        parent = best.getparent()
+        if sum(1 for child in parent if measures.get(child) and measures[child].own_prose) >= 2:
+            best = parent
+    return best, (measures[best] if best is not None else Measure())
+
+
+def article_prose(element: Any, measures: dict[Any, Measure]) -> int:
+    """Prose under *element* outside its junk boxes, link runs and teasers: what an article holds
+    of its own (a listing's summaries stand in teasers)."""
+    left_out = {d for run in link_runs(element, measures) for d in run.iter()}
+    left_out |= {
+        d
+        for box in element.iterdescendants()
+        if isinstance(box.tag, str) and is_junk_box(box)
+        for d in box.iter()
+    }
+    return sum(measures[d].own_prose for d in element.iter() if d in measures and d not in left_out)
+
+
+def link_runs(root: Any, measures: dict[Any, Measure] | None = None) -> list[Any]:
+    """Blocks under *root* that are mostly links and hold no prose (headline runs, menus, tag lists),
+    and runs of teasers: three or more short siblings of one kind, each a link with a line under it."""
+    measures = measure(root) if measures is None else measures
+    inside = [(el, measures[el]) for el in root.iterdescendants() if el in measures]
+    found = [el for el, m in inside if m.chars and m.prose == 0 and m.links > LINK_RUN_SHARE * m.chars]
+    for parent in {el.getparent() for el, _ in inside}:
+        kinds: dict[tuple[str, str], list[Any]] = {}
+        for child in parent:
+            m = measures.get(child)
+            if m is not None and m.chars:
+                kinds.setdefault((_tag(child), child.get("class") or ""), []).append(child)
+        for (tag, _), siblings in kinds.items():
+            if (
+                tag not in ("p", "h2", "h3", "h4")
+                and len(siblings) >= TEASER_RUN
+                and all(
+                    measures[s].links >= TEASER_LINK_SHARE * measures[s].chars
+                    and measures[s].chars <= TEASER_MAX_CHARS
+                    for s in siblings
+                )
+            ):
+                found.extend(siblings)
+    return found
