@@ -14,12 +14,14 @@ from scrapy.exceptions import UsageError
 
 from crawler.health import crawl_problems
 from pipelines.export import default_feeds
+from pipelines.topics import check_topics
 
 
 class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        check_topics(self.settings)
         if not self.settings.getdict("FEEDS"):
             self.settings.set("FEEDS", default_feeds(self.settings), priority="cmdline")
         overwrites = any(o.get("overwrite") for o in self.settings.getdict("FEEDS").values())

@@ -29,6 +29,7 @@ from crawler.health import crawl_problems
 from crawler.outlets import outlet_spiders
 from crawler.spiders.base import DateRange
 from pipelines.export import default_feeds
+from pipelines.topics import check_topics
 
 
 def crawl_summary(name: str, crawler: Crawler, feeds: list[str]) -> dict[str, Any]:
@@ -128,6 +129,7 @@ class Command(ScrapyCommand):
     def process_options(self, args: list[str], opts: Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        check_topics(self.settings)
         if self.settings.get("JOBDIR"):
             raise UsageError("each outlet needs its own JOBDIR: give --jobdir DIR (JOBDIR=DIR/<spider>)")
         if opts.jobdir:
