@@ -46,7 +46,9 @@ def topics_in(text: str, toml: str = TOPICS_TOML, outlet: str = "vtv.vn") -> lis
 
 
 def one_topic(aliases: str, exclude: str = "") -> str:
-    return f'[[topics]]\nname = "T"\naliases = [{aliases}]\n' + (f"exclude = [{exclude}]\n" if exclude else "")
+    return f'[[topics]]\nname = "T"\naliases = [{aliases}]\n' + (
+        f"exclude = [{exclude}]\n" if exclude else ""
+    )
 
 
 # -- matching -----------------------------------------------------------------------------------
@@ -113,7 +115,10 @@ def test_topics_per_outlet_in_the_files_order() -> None:
     [
         ("", "topics file t.toml: no [[topics]] entries"),
         ("[[topics]]\naliases = ['a']\n", "topics file t.toml: topic 1: 'name' must be a non-empty string"),
-        ("[[topics]]\nname = 'A'\n", "topics file t.toml: topic 'A': 'aliases' must be a list of non-empty strings"),
+        (
+            "[[topics]]\nname = 'A'\n",
+            "topics file t.toml: topic 'A': 'aliases' must be a list of non-empty strings",
+        ),
         (
             "[[topics]]\nname = 'A'\naliases = 'a'\n",
             "topics file t.toml: topic 'A': 'aliases' must be a list of non-empty strings",
@@ -130,7 +135,10 @@ def test_topics_per_outlet_in_the_files_order() -> None:
             "[[topics]]\nname = 'A'\naliases = ['a']\n[[topics]]\nname = 'A'\naliases = ['b']\n",
             "topics file t.toml: topic 'A': declared twice",
         ),
-        ("[[topics]\n", "topics file t.toml: not valid TOML (Expected ']]' at the end of an array declaration (at line 1, column 9))"),
+        (
+            "[[topics]\n",
+            "topics file t.toml: not valid TOML (Expected ']]' at the end of an array declaration (at line 1, column 9))",
+        ),
     ],
 )
 def test_a_bad_topics_file_is_one_clear_line(tmp_path: Path, toml: str, message: str, monkeypatch) -> None:
@@ -149,7 +157,10 @@ def test_the_file_setting_and_its_default(tmp_path: Path) -> None:
     assert load_topics(Settings({"VNNEWS_DATA_DIR": str(data)})) == []
     (data / "topics.toml").write_text(TOPICS_TOML, encoding="utf-8")
     assert [t.name for t in load_topics(Settings({"VNNEWS_DATA_DIR": str(data)}))] == [
-        "Tập Cận Bình", "Lý Cường", "Tô Lâm", "Quảng Tây",
+        "Tập Cận Bình",
+        "Lý Cường",
+        "Tô Lâm",
+        "Quảng Tây",
     ]
     other = tmp_path / "other.toml"
     other.write_text(one_topic('"x"'), encoding="utf-8")
@@ -171,10 +182,19 @@ def test_seeds_imported_with_a_topics_file(tmp_path: Path) -> None:
     topics.write_text(TOPICS_TOML, encoding="utf-8")
     out = tmp_path / "seeds.jsonl"
     seeds = sorted(SEEDS.glob("*.txt"))
-    first = run_scrapy("import-dump", *map(str, seeds[:3]), str(seeds[4]), "-O", str(out), "-s", f"VNNEWS_TOPICS={topics}")
+    first = run_scrapy(
+        "import-dump", *map(str, seeds[:3]), str(seeds[4]), "-O", str(out), "-s", f"VNNEWS_TOPICS={topics}"
+    )
     assert first.returncode == 0, first.stderr
     second = run_scrapy(
-        "import-dump", str(seeds[3]), "--outlet", "vnexpress.net", "-o", str(out), "-s", f"VNNEWS_TOPICS={topics}"
+        "import-dump",
+        str(seeds[3]),
+        "--outlet",
+        "vnexpress.net",
+        "-o",
+        str(out),
+        "-s",
+        f"VNNEWS_TOPICS={topics}",
     )
     assert second.returncode == 0, second.stderr
     got = [(r["outlet"], r["published_at"], r["published_date"], r["topics"]) for r in read_jsonl(out)]
