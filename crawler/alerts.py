@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -28,7 +27,7 @@ from lxml import etree
 from crawler.items import Record
 from pipelines.export import record_line
 from pipelines.text.dates import VN_TZ
-from pipelines.text.words import fold
+from pipelines.text.words import slug
 from pipelines.topics import Topic, topics_of
 
 FORMATS = ("jsonl", "atom", "jekyll")
@@ -211,8 +210,8 @@ def byline_line(record: Record) -> str | None:
 
 def post_file_name(record: Record) -> str:
     day, _ = post_date(record)
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(record["title"])).strip("-")[:SLUG_MAX_CHARS].rstrip("-")
-    return f"{day}-{slug or 'bai-viet'}-{record['id'][:8]}.md"
+    name = slug(record["title"])[:SLUG_MAX_CHARS].rstrip("-")
+    return f"{day}-{name or 'bai-viet'}-{record['id'][:8]}.md"
 
 
 def markdown_text(text: str) -> str:

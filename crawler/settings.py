@@ -119,6 +119,7 @@ VNNEWS_HEALTH_LONG_BODY = 0.90
 VNNEWS_HEALTH_AUTHORS = 0.6
 VNNEWS_HEALTH_MAX_DROP_RATE = 0.3
 VNNEWS_HEALTH_MAX_ERROR_RATE = 0.2
+VNNEWS_HEALTH_MIN_TOPIC_LINKS = 1  # article links on a topic crawl's search or tag pages
 
 # The export: one JSONL file per crawl under data/<spider>/, UTF-8, keys in the
 # schema's order.  `scrapy crawl` writes it unless -o/-O (or FEEDS) names other
