@@ -10,10 +10,12 @@ Topics are declared once, in a TOML file (``-s VNNEWS_TOPICS=PATH``; by default
     outlets = ["vtv.vn", "baoquocte"] # optional: only records of these outlets (domains or spider names)
 
 The record's ``topics`` lists the names of the topics its title, sapo, body or
-tags mention, in the file's order.  Texts are compared syllable by syllable, in
-NFC, case-folded, with the tone mark placed the same way whatever the typist did
-("hoà" = "hòa", "thuỷ" = "thủy"): "Lý Cường" matches "lý cường" and "LÝ CƯỜNG",
-never "Lương Cường" nor "Lý Cường Hoa"'s "Cường Hoa".  An alias written without
+tags mention, in the file's order.  Texts are compared in NFC, case-folded, with
+the tone mark placed the same way whatever the style ("hoà" = "hòa", "thuỷ" =
+"thủy"), and only as whole syllables: "Lý Cường" matches "lý cường" and "LÝ
+CƯỜNG", never "Lương Cường", and "Cường" never matches "Cườngg".  A phrase
+matches the same syllables one space apart; punctuation between them ("Lý, Cường")
+separates them.  An alias written without
 any diacritic ("Tap Can Binh", "Xi Jinping") is compared with the text stripped of
 its diacritics (đ read as d); an alias written with them never is, so that "Lý"
 does not match "Ly" or "Lỳ".
@@ -26,6 +28,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -33,34 +36,48 @@ from scrapy.exceptions import UsageError
 
 from crawler.items import ArticleDraft
 from pipelines.base import ArticlePipeline
+from pipelines.text.words import fold
 
-# The five tone marks as NFD writes them: grave, acute, tilde, hook above, dot below.
-TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
-# A tone mark and the rest of its syllable (letters and their other marks).
-TONE_IN_SYLLABLE = re.compile(rf"([{TONE_MARKS}])((?:[^\W\d_]|[\u0302\u0306\u031b])*)")
-# A syllable once decomposed: letters, digits and their marks.
-SYLLABLE = re.compile(r"(?:\w|[\u0300-\u036f])+")
-COMBINING_MARKS = re.compile("[\u0300-\u036f]")
+# Where the tone mark goes in "oa", "oe" and "uy" is a matter of style: "hòa" or "hoà", "thủy" or
+# "thuỷ". Both spellings are read as the second one (the only vowel pairs written both ways).
+TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"
+TONE_VARIANTS = {
+    unicodedata.normalize("NFC", first + tone) + second: first + unicodedata.normalize("NFC", second + tone)
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y"))
+    for tone in TONE_MARKS
+}
+TONE_VARIANT = re.compile("|".join(TONE_VARIANTS))
+# Between the parts of a text (title, sapo, paragraphs, tags): no phrase runs from one into the next.
+PART_BREAK = "\n"
 
 
 class TopicsError(ValueError):
     """The topics file cannot be used; the message says where and why, in one line."""
 
 
-def syllables(text: str) -> str:
-    """*text* as comparable syllables, one space apart: case-folded, decomposed, each tone mark moved
-    to the end of its syllable (so that "Hoà" and "hòa" are both "hoa" + grave)."""
-    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text).casefold())
-    return " ".join(SYLLABLE.findall(TONE_IN_SYLLABLE.sub(r"\2\1", decomposed)))
+def comparable(text: str) -> str:
+    """*text* as phrases are compared: NFC, case-folded, tone marks placed one way."""
+    folded = unicodedata.normalize("NFC", text).casefold()
+    if TONE_VARIANT.search(folded):
+        folded = TONE_VARIANT.sub(lambda match: TONE_VARIANTS[match.group()], folded)
+    return folded
 
 
-def without_diacritics(comparable: str) -> str:
-    """Comparable syllables with every diacritic removed and đ read as d."""
-    return COMBINING_MARKS.sub("", comparable).replace("đ", "d")
+def is_syllable_char(char: str) -> bool:
+    return char.isalnum() or char == "_" or unicodedata.combining(char) != 0
 
 
-def has_diacritics(text: str) -> bool:
-    return without_diacritics(syllables(text)) != syllables(text)
+def mentions(text: str, phrase: str) -> bool:
+    """Whether *text* holds *phrase* as whole syllables: no letter or digit just before or after it."""
+    start = text.find(phrase)
+    while start >= 0:
+        end = start + len(phrase)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not is_syllable_char(before) and not is_syllable_char(after):
+            return True
+        start = text.find(phrase, start + 1)
+    return False
 
 
 @dataclass(frozen=True)
@@ -68,30 +85,29 @@ class Phrase:
     """An alias or an exclusion, ready to be looked for."""
 
     written: str
-    comparable: str  # " syllables " with a space at each end, so that only whole syllables match
-    plain: bool  # written without diacritics: compared with the text's diacritic-less form
+    comparable: str  # its syllables one space apart, compared as the text is
+    plain: bool  # written without diacritics: looked for in the text's diacritic-less form
 
     @classmethod
     def of(cls, written: str) -> Phrase:
-        return cls(written, f" {syllables(written)} ", not has_diacritics(written))
+        text = comparable(" ".join(written.split()))
+        return cls(written, text, fold(text) == text)
 
 
-@dataclass(frozen=True)
 class ComparableText:
-    """An article's text, once, in both forms a phrase is compared with."""
+    """An article's clean text (each part one line of single-spaced text, as records hold them), once,
+    in both forms a phrase is compared with."""
 
-    marked: str
-    plain: str
+    def __init__(self, parts: Iterable[str | None]) -> None:
+        self.marked = comparable(PART_BREAK.join(part for part in parts if part))
 
-    @classmethod
-    def of(cls, parts: Iterable[str | None]) -> ComparableText:
-        # Each part on its own, so that no phrase runs from the end of the title into the sapo.
-        marked = " | ".join(syllables(part) for part in parts if part)
-        marked = f" {marked} "
-        return cls(marked, without_diacritics(marked))
+    @cached_property
+    def plain(self) -> str:
+        """Without diacritics (đ read as d): only for aliases written so."""
+        return fold(self.marked)
 
     def mentions(self, phrase: Phrase) -> bool:
-        return phrase.comparable in (self.plain if phrase.plain else self.marked)
+        return mentions(self.plain if phrase.plain else self.marked, phrase.comparable)
 
 
 @dataclass(frozen=True)
@@ -204,7 +220,7 @@ def topics_of(
     relevant = [t for t in topics if t.applies_to(outlet, spider_name)]
     if not relevant:
         return []
-    text = ComparableText.of(texts)
+    text = ComparableText(texts)
     return [t.name for t in relevant if t.mentioned_in(text)]
 
 
