@@ -137,7 +137,7 @@ def parse_topics(data: dict[str, Any], source: str) -> list[Topic]:
     """The topics of a parsed TOML document; TopicsError naming the entry and key at fault."""
     entries = data.get("topics")
     if not isinstance(entries, list):
-        raise TopicsError(f"{source}: no [[topics]] entries")
+        raise TopicsError(f"{source}: no [[topics]] entries (an empty list is written: topics = [])")
     topics: list[Topic] = []
     for number, entry in enumerate(entries, 1):
         where = f"{source}: topic {number}"

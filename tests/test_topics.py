@@ -117,7 +117,7 @@ def test_topics_per_outlet_in_the_files_order() -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ("", "topics file t.toml: no [[topics]] entries"),
+        ("", "topics file t.toml: no [[topics]] entries (an empty list is written: topics = [])"),
         ("[[topics]]\naliases = ['a']\n", "topics file t.toml: topic 1: 'name' must be a non-empty string"),
         (
             "[[topics]]\nname = 'A'\n",
@@ -158,6 +158,8 @@ def test_the_file_setting_and_its_default(tmp_path: Path) -> None:
 
     data = tmp_path / "data"
     data.mkdir()
+    assert load_topics(Settings({"VNNEWS_DATA_DIR": str(data)})) == []
+    (data / "topics.toml").write_text("topics = []\n", encoding="utf-8")
     assert load_topics(Settings({"VNNEWS_DATA_DIR": str(data)})) == []
     (data / "topics.toml").write_text(TOPICS_TOML, encoding="utf-8")
     assert [t.name for t in load_topics(Settings({"VNNEWS_DATA_DIR": str(data)}))] == [
