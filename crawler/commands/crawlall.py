@@ -179,6 +179,9 @@ class Command(ScrapyCommand):
         if self.topic is not None:
             # A topic followed on some outlets only is crawled on those.
             selected = {n: o for n, o in selected.items() if self.topic.applies_to(o, n)}
+            if not selected:
+                message = f"topic {opts.topic!r} is followed on none of these outlets"
+                raise UsageError(message, print_help=False)
         for name in selected:
             crawler = self.crawler_process.create_crawler(name)
             files: list[str] = []
@@ -195,6 +198,7 @@ class Command(ScrapyCommand):
             "finished_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
             "since": opts.since,
             "until": opts.until,
+            "topic": opts.topic,
             "ok": all(o["ok"] for o in outlets),
             "outlets": outlets,
         }
