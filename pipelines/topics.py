@@ -6,7 +6,7 @@ Topics are declared once, in a TOML file (``-s VNNEWS_TOPICS=PATH``; by default
     [[topics]]
     name = "Tập Cận Bình"
     aliases = ["Tập Cận Bình", "Chủ tịch Trung Quốc", "Xi Jinping"]
-    exclude = ["Tập Cận Bình Luận"]   # optional: a record that mentions one is not on the topic
+    exclude = ["phim Tập Cận Bình"]    # optional: a record that mentions one is not on the topic
     outlets = ["vtv.vn", "baoquocte"] # optional: only records of these outlets (domains or spider names)
 
 The record's ``topics`` lists the names of the topics its title, sapo, body or
@@ -14,11 +14,10 @@ tags mention, in the file's order.  Texts are compared in NFC, case-folded, with
 the tone mark placed the same way whatever the style ("hoà" = "hòa", "thuỷ" =
 "thủy"), and only as whole syllables: "Lý Cường" matches "lý cường" and "LÝ
 CƯỜNG", never "Lương Cường", and "Cường" never matches "Cườngg".  A phrase
-matches the same syllables one space apart; punctuation between them ("Lý, Cường")
-separates them.  An alias written without
-any diacritic ("Tap Can Binh", "Xi Jinping") is compared with the text stripped of
-its diacritics (đ read as d); an alias written with them never is, so that "Lý"
-does not match "Ly" or "Lỳ".
+matches the same syllables one space apart: punctuation between them ("Lý,
+Cường") separates them.  An alias written without any diacritic ("Tap Can Binh",
+"Xi Jinping") is compared with the text stripped of its diacritics (đ read as
+d); an alias written with them never is, so that "Lý" does not match "Ly" or "Lỳ".
 """
 
 from __future__ import annotations
