@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The exported record: a dict with the keys of RECORD_FIELDS, in that order, holding JSON values only.
 Record = dict[str, Any]
@@ -31,12 +31,14 @@ RECORD_FIELDS: tuple[str, ...] = (
     "byline",
     "source",
     "published_at",
+    "published_date",
     "modified_at",
     "date_raw",
     "date_source",
     "section",
     "tags",
     "keywords",
+    "topics",
     "images",
     "language",
     "word_count",
@@ -101,6 +103,10 @@ class ArticleDraft:
     byline: str | None = None
     source: str | None = None
     published_at: str | None = None
+    # The Vietnam day of publication (YYYY-MM-DD), known even when the time is not.
+    published_date: str | None = None
     modified_at: str | None = None
     date_raw: str | None = None
     date_source: str | None = None
+    # The names of the user's topics the clean text mentions (pipelines/topics.py).
+    topics: list[str] = field(default_factory=list)

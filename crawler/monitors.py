@@ -26,6 +26,9 @@ The checks (thresholds are settings, so a spider's ``custom_settings`` or
   ``VNNEWS_HEALTH_MAX_DROP_RATE`` (0.3);
 * errors: requests refused or failing (403, 429, 5xx, network errors; not 404) at most
   ``VNNEWS_HEALTH_MAX_ERROR_RATE`` (0.2) of all requests;
+* topic pages: in a topic crawl (``-a topic=NAME``), the outlet's search or tag pages
+  yield at least ``VNNEWS_HEALTH_MIN_TOPIC_LINKS`` (1) article links, so that a
+  search page that changed its layout, moved or became blocked fails the crawl;
 * schema: no record fails validation against ``article.schema.json`` (a bug, never a
   page's fault: ``pipelines/validate.py`` checks every record).
 """
@@ -89,6 +92,10 @@ class Health:
     discovery_responses: int
     not_modified: int
     validation_errors: int
+    topic_requested: int = 0  # search or tag pages of a topic crawl
+    topic_pages: int = 0  # those that answered
+    topic_links: int = 0  # article links found on them
+    topic_error: str | None = None
     drops: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
@@ -101,6 +108,7 @@ class Health:
     min_authors: float = 0.6
     max_drop_rate: float = 0.3
     max_error_rate: float = 0.2
+    min_topic_links: int = 1
 
     @classmethod
     def from_crawl(cls, stats: dict[str, Any], settings: Any, spider: Any) -> Health:
@@ -118,6 +126,10 @@ class Health:
             discovery_responses=get("vnnews/discovery/responses"),
             not_modified=get("vnnews/conditional/not_modified"),
             validation_errors=get("vnnews/dropped/invalid_record"),
+            topic_requested=get("vnnews/topic/requested"),
+            topic_pages=get("vnnews/topic/pages"),
+            topic_links=get("vnnews/topic/links"),
+            topic_error=stats.get("vnnews/topic/error"),
             drops=_counts(stats, "vnnews/dropped/"),
             skipped=_counts(stats, "vnnews/skipped/"),
             errors=_download_failures(stats),
@@ -130,6 +142,7 @@ class Health:
             min_authors=settings.getfloat("VNNEWS_HEALTH_AUTHORS", 0.6),
             max_drop_rate=settings.getfloat("VNNEWS_HEALTH_MAX_DROP_RATE", 0.3),
             max_error_rate=settings.getfloat("VNNEWS_HEALTH_MAX_ERROR_RATE", 0.2),
+            min_topic_links=settings.getint("VNNEWS_HEALTH_MIN_TOPIC_LINKS", 1),
         )
 
     @property
@@ -196,6 +209,16 @@ class Health:
             f"at most {self.max_error_rate:.0%} may)"
         )
 
+    def topic_problem(self) -> str | None:
+        if self.topic_error:
+            return f"topic pages: {self.topic_error}"
+        if not self.topic_requested or self.topic_links >= self.min_topic_links:
+            return None
+        return (
+            f"topic pages: {self.topic_links} article links on the search or tag pages "
+            f"({self.topic_pages} of {self.topic_requested} answered; at least {self.min_topic_links} needed)"
+        )
+
     def schema_problem(self) -> str | None:
         if not self.validation_errors:
             return None
@@ -204,7 +227,7 @@ class Health:
 
     def problems(self) -> list[str]:
         found = [*self.coverage_problems(), self.drop_problem(), self.schema_problem()]
-        found += [self.records_problem(), self.error_problem()]
+        found += [self.records_problem(), self.error_problem(), self.topic_problem()]
         return [p for p in found if p]
 
 
@@ -240,6 +263,12 @@ class HealthMonitor(Monitor):
     def test_records(self) -> None:
         """Enough records seen"""
         problem = self.health.records_problem()
+        if problem:
+            self.fail(problem)
+
+    def test_topic_pages(self) -> None:
+        """Search or tag pages yield article links"""
+        problem = self.health.topic_problem()
         if problem:
             self.fail(problem)
 

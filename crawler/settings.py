@@ -78,11 +78,16 @@ ITEM_PIPELINES = {
     "pipelines.boilerplate.BoilerplatePipeline": 200,
     "pipelines.dates.DatesPipeline": 300,
     "pipelines.bylines.BylinePipeline": 400,
+    "pipelines.topics.TopicsPipeline": 450,
     "pipelines.validate.ValidatePipeline": 500,
     "pipelines.dedupe.DedupePipeline": 600,
     "pipelines.state.DateRangePipeline": 650,
     "pipelines.state.StatePipeline": 700,
 }
+
+# The user's topics (pipelines/topics.py): a TOML file of [[topics]] with name, aliases and optionally
+# exclude and outlets.  Unset: <VNNEWS_DATA_DIR>/topics.toml when it exists.
+VNNEWS_TOPICS = os.environ.get("VNNEWS_TOPICS") or None
 
 # Only what is new: the state store (crawler/state.py) of what earlier crawls exported, opened by
 # crawler.state.StateExtension.  Unset, a crawl keeps state unless it overwrites its output (-O):
@@ -114,6 +119,7 @@ VNNEWS_HEALTH_LONG_BODY = 0.90
 VNNEWS_HEALTH_AUTHORS = 0.6
 VNNEWS_HEALTH_MAX_DROP_RATE = 0.3
 VNNEWS_HEALTH_MAX_ERROR_RATE = 0.2
+VNNEWS_HEALTH_MIN_TOPIC_LINKS = 1  # article links on a topic crawl's search or tag pages
 
 # The export: one JSONL file per crawl under data/<spider>/, UTF-8, keys in the
 # schema's order.  `scrapy crawl` writes it unless -o/-O (or FEEDS) names other

@@ -12,7 +12,14 @@ from typing import Any
 
 from crawler.items import ArticleDraft
 from pipelines.base import ArticlePipeline
-from pipelines.text.dates import date_in_url, has_clock_time, parse_datetime, vietnam_now, vietnam_time
+from pipelines.text.dates import (
+    date_in_url,
+    has_clock_time,
+    parse_datetime,
+    vietnam_day,
+    vietnam_now,
+    vietnam_time,
+)
 
 # A published date this far after the crawl is a page error (or a wrong year).
 FUTURE_TOLERANCE = timedelta(hours=1)
@@ -41,6 +48,10 @@ class DatesPipeline(ArticlePipeline):
     compare as strings.  The future check applies to modified dates too; a modified
     date before the published one is dropped.  A candidate without a clock time (a
     bare day) is passed over: records are dated to the minute or not at all.
+
+    ``published_date`` is the Vietnam day of ``published_at``; without one, the day of
+    the best candidate that gives a day without its time ("2025-10-10"), so that
+    analysts can still group the article by day.
 
     Stats: ``vnnews/date_source/<origin>`` for the published date's origin,
     ``vnnews/dates/missing``, ``vnnews/dates/unparsed``, ``vnnews/dates/future``, ``vnnews/dates/no_time``,
@@ -75,10 +86,13 @@ class DatesPipeline(ArticlePipeline):
         if published is None:
             self.stats.inc_value("vnnews/dates/missing")
             item.published_at = item.date_raw = item.date_source = None
+            day = self._choose(item, "published", crawl_time, day_only=True)
+            item.published_date = vietnam_day(day[0]).isoformat() if day else None
         else:
             moment, raw, origin = published
             self.stats.inc_value(f"vnnews/date_source/{origin}")
             item.published_at = vietnam_time(moment).isoformat(timespec="seconds")
+            item.published_date = vietnam_day(moment).isoformat()
             item.date_raw = raw
             item.date_source = origin
 
@@ -90,15 +104,27 @@ class DatesPipeline(ArticlePipeline):
         return item
 
     def _choose(
-        self, draft: ArticleDraft, kind: str, crawl_time: datetime, origins: tuple[str, ...] | None = None
+        self,
+        draft: ArticleDraft,
+        kind: str,
+        crawl_time: datetime,
+        day_only: bool = False,
+        origins: tuple[str, ...] | None = None,
     ) -> tuple[datetime, str, str] | None:
         """(moment, raw, origin) of the best candidate of *kind* (of *origins*, by default any) that
-        parses, or None."""
+        parses, or None.
+
+        *day_only*: the best candidate that says the day, with or without a clock time (for
+        ``published_date`` when no candidate gives the time); no stats, the first pass counted."""
         candidates = [c for c in draft.dates if c.kind == kind and (origins is None or c.origin in origins)]
         candidates.sort(key=lambda c: _origin_rank(c.origin))
         for candidate in candidates:
             raw = (candidate.raw or "").strip()
             moment = parse_datetime(raw, now=crawl_time)
+            if day_only:
+                if moment is not None and moment <= crawl_time + FUTURE_TOLERANCE:
+                    return moment, raw, candidate.origin
+                continue
             if moment is None:
                 self.stats.inc_value("vnnews/dates/unparsed")
                 continue

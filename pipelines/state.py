@@ -28,7 +28,7 @@ import contextlib
 import json
 import logging
 import os
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,6 @@ from crawler.items import Record
 from crawler.state import StateStore, state_store, utc_now
 from pipelines.base import drop
 from pipelines.export import feed_file_opened, repair_jsonl
-from pipelines.text.dates import vietnam_day
 
 logger = logging.getLogger(__name__)
 
@@ -61,12 +60,13 @@ def _is_record(line: Any) -> bool:
 
 
 def published_day(record: Record) -> date | None:
-    """The Vietnam-time day a record was published, or None."""
-    value = record.get("published_at")
+    """The Vietnam-time day a record was published (``published_date``: known even when the time is
+    not), or None."""
+    value = record.get("published_date")
     if not value:
         return None
     try:
-        return vietnam_day(datetime.fromisoformat(value))
+        return date.fromisoformat(value)
     except ValueError:
         return None
 

@@ -17,6 +17,9 @@ SHARED = Path(os.environ.get("VNNEWS_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 SEEDS = SHARED / "seeds"
 
+# No topics unless a test names its own: the user's data/topics.toml must not change expected records.
+os.environ["VNNEWS_TOPICS"] = str(FIXTURES / "no-topics.toml")
+
 
 def shared_file(path: Path) -> Path:
     """A file of ../shared, or a skip saying why it is missing."""

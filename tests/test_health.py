@@ -154,3 +154,20 @@ def test_a_single_record_failing_the_schema_fails_the_crawl() -> None:
     }
     covered = {f"vnnews/seen/with_{k}": 30 for k in ("published_at", "long_body", "authors")}
     assert health(**stats, **covered).problems() == ["schema: 1 records failed validation (published_at)"]
+
+
+def test_a_topic_crawl_whose_search_pages_yield_no_link_fails() -> None:
+    seen = {"vnnews/seen/records": 3}
+    assert health(**seen).topic_problem() is None  # not a topic crawl
+    assert (
+        health(
+            **seen, **{"vnnews/topic/requested": 2, "vnnews/topic/pages": 2, "vnnews/topic/links": 1}
+        ).problems()
+        == []
+    )
+    # Blocked by robots.txt or gone: nothing answered.
+    assert health(**seen, **{"vnnews/topic/requested": 2}).problems() == [
+        "topic pages: 0 article links on the search or tag pages (0 of 2 answered; at least 1 needed)"
+    ]
+    unknown = "no topic named 'X' in the topics file (declared: none)"
+    assert health(**seen, **{"vnnews/topic/error": unknown}).problems() == [f"topic pages: {unknown}"]

@@ -16,7 +16,7 @@ from crawler.spiders.vtv import VtvSpider
 from crawler.state import StateStore
 from pipelines.base import OfflineStats
 from pipelines.export import repair_jsonl
-from pipelines.state import StatePipeline
+from pipelines.state import StatePipeline, published_day
 from pipelines.text.dates import parse_lastmod
 from tests.conftest import MIRROR_SPEED, read_jsonl, run_scrapy
 from tests.mirror import MirrorServer
@@ -330,3 +330,10 @@ def test_backfill_reads_only_the_days_asked_for(tmp_path: Path) -> None:
     assert sorted(h for h in hits if "trang-" in h) == [f"vtv.vn/xa-hoi/trang-{i}.htm" for i in range(1, 5)]
     fetched = {h.split("/", 1)[1] for h in hits if "bai-ngay" in h}
     assert fetched == {u.split("/", 3)[3] for u in [*expected, vtv_url_on(day(19), 6)]}
+
+
+def test_a_backfill_judges_a_record_by_its_day_even_without_its_time() -> None:
+    assert published_day({"published_at": None, "published_date": "2025-10-10"}) == date(2025, 10, 10)
+    late = {"published_at": "2025-10-10T23:30:00+07:00", "published_date": "2025-10-10"}
+    assert published_day(late) == date(2025, 10, 10)
+    assert published_day({"published_at": None, "published_date": None}) is None

@@ -14,12 +14,19 @@ from scrapy.exceptions import UsageError
 
 from crawler.health import crawl_problems
 from pipelines.export import default_feeds
+from pipelines.topics import TopicsError, check_topics, find_topic
 
 
 class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        topics = check_topics(self.settings)
+        if opts.spargs.get("topic"):
+            try:
+                find_topic(topics, opts.spargs["topic"])
+            except TopicsError as exc:
+                raise UsageError(str(exc), print_help=False) from None
         if not self.settings.getdict("FEEDS"):
             self.settings.set("FEEDS", default_feeds(self.settings), priority="cmdline")
         overwrites = any(o.get("overwrite") for o in self.settings.getdict("FEEDS").values())

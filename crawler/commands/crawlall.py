@@ -1,4 +1,4 @@
-"""``scrapy crawlall [--outlets a,b] [--since …] [--until …] [--reset-state] [--jobdir DIR]``: the cron job.
+"""``scrapy crawlall [--outlets a,b] [--since …] [--until …] [--topic NAME] [--reset-state] [--jobdir DIR]``.
 
 Every outlet spider (every spider with an ``outlet``; not ``generic``) runs in
 this one process, each writing its own file (``data/<spider>/<start time>.jsonl``
@@ -29,6 +29,7 @@ from crawler.health import crawl_problems
 from crawler.outlets import outlet_spiders
 from crawler.spiders.base import DateRange
 from pipelines.export import default_feeds
+from pipelines.topics import Topic, TopicsError, check_topics, find_topic
 
 
 def crawl_summary(name: str, crawler: Crawler, feeds: list[str]) -> dict[str, Any]:
@@ -101,8 +102,13 @@ def write_summary(data_dir: str, started: datetime, summary: dict[str, Any]) -> 
 class Command(ScrapyCommand):
     requires_project = True
 
+    topic: Topic | None = None
+
     def syntax(self) -> str:
-        return "[--outlets NAME,...] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--reset-state] [--jobdir D]"
+        return (
+            "[--outlets NAME,...] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--topic NAME] [--reset-state] "
+            "[--jobdir D]"
+        )
 
     def short_desc(self) -> str:
         return "Crawl every outlet in one process, export what is new, print and save a summary"
@@ -123,11 +129,21 @@ class Command(ScrapyCommand):
         parser.add_argument(
             "--reset-state", action="store_true", help="forget what earlier crawls of these outlets exported"
         )
+        parser.add_argument(
+            "--topic", help="also read each outlet's search or tag pages for this topic of the topics file"
+        )
         parser.add_argument("--jobdir", help="pause/resume: each outlet keeps its job in DIR/<spider>")
 
     def process_options(self, args: list[str], opts: Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        topics = check_topics(self.settings)
+        self.topic = None
+        if opts.topic:
+            try:
+                self.topic = find_topic(topics, opts.topic)
+            except TopicsError as exc:
+                raise UsageError(str(exc), print_help=False) from None
         if self.settings.get("JOBDIR"):
             raise UsageError("each outlet needs its own JOBDIR: give --jobdir DIR (JOBDIR=DIR/<spider>)")
         if opts.jobdir:
@@ -154,12 +170,19 @@ class Command(ScrapyCommand):
         if args:
             raise UsageError("crawlall takes no spider names; use --outlets")
         assert self.crawler_process is not None and self.settings is not None
-        spargs = {k: v for k, v in (("since", opts.since), ("until", opts.until)) if v}
+        spargs = {k: v for k, v in (("since", opts.since), ("until", opts.until), ("topic", opts.topic)) if v}
         if opts.reset_state:
             spargs["reset_state"] = "1"
         started = datetime.now(UTC)
         crawls: list[tuple[str, Crawler, list[str]]] = []
-        for name in self.selected(opts.outlets):
+        selected = self.selected(opts.outlets)
+        if self.topic is not None:
+            # A topic followed on some outlets only is crawled on those.
+            selected = {n: o for n, o in selected.items() if self.topic.applies_to(o, n)}
+            if not selected:
+                message = f"topic {opts.topic!r} is followed on none of these outlets"
+                raise UsageError(message, print_help=False)
+        for name in selected:
             crawler = self.crawler_process.create_crawler(name)
             files: list[str] = []
             crawler.signals.connect(
@@ -175,6 +198,7 @@ class Command(ScrapyCommand):
             "finished_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
             "since": opts.since,
             "until": opts.until,
+            "topic": opts.topic,
             "ok": all(o["ok"] for o in outlets),
             "outlets": outlets,
         }

@@ -12,6 +12,7 @@ from scrapy.exceptions import DropItem, UsageError
 from crawler.extraction import NotAnArticle
 from crawler.offline import OfflineExtractor, page_url
 from pipelines.export import record_line
+from pipelines.topics import check_topics
 
 
 class Command(ScrapyCommand):
@@ -41,6 +42,7 @@ class Command(ScrapyCommand):
         if not args:
             raise UsageError("give at least one saved page")
         assert self.settings is not None
+        check_topics(self.settings)
         extractor = OfflineExtractor(self.settings, opts.spider)
         for name in args:
             path = Path(name)

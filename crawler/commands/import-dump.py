@@ -17,6 +17,7 @@ from scrapy.exceptions import DropItem, UsageError
 
 from crawler.dumps import DumpImporter, NotADump, dump_files, normalize_outlet
 from pipelines.export import record_line
+from pipelines.topics import check_topics
 
 # What the record's "outlet" may be (the schema's pattern).
 OUTLET_DOMAIN = re.compile(r"^[a-z0-9.-]+\.[a-z]+$")
@@ -58,6 +59,7 @@ class Command(ScrapyCommand):
         if not args:
             raise UsageError("give at least one dump file or directory")
         assert self.settings is not None
+        check_topics(self.settings)
         outlet = normalize_outlet(opts.outlet) if opts.outlet else None
         if outlet is not None and not OUTLET_DOMAIN.match(outlet):
             raise UsageError(f"--outlet takes a domain such as vnexpress.net, not {opts.outlet!r}")

@@ -16,7 +16,9 @@ Feeds and sitemaps are asked for conditionally (``crawler/middlewares.py``).  A
 backfill, ``-a since=YYYY-MM-DD [-a until=YYYY-MM-DD]``, also reads the
 outlet's dated sitemaps, pages listings until they are older than ``since``,
 and fetches only articles whose dates (feed ``pubDate``, URL, ``lastmod``) may
-fall in the range.  ``-a reset_state=1`` makes the state store forget the outlet.
+fall in the range.  ``-a reset_state=1`` makes the state store forget the outlet.  A
+topic crawl, ``-a topic=NAME``, also reads the outlet's search or tag pages for
+each alias of the topic (``topic_pages``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -39,6 +42,8 @@ from crawler.extraction import ArticlePage, NotAnArticle, canonicalize_url
 from crawler.items import ArticleDraft
 from crawler.state import state_store
 from pipelines.text.dates import date_in_url, parse_datetime, parse_lastmod, vietnam_day, vietnam_now
+from pipelines.text.words import slug
+from pipelines.topics import TopicsError, find_topic, load_topics
 
 # Feeds and sitemaps: asked for conditionally, and a 304 reaches the callback ("nothing new").
 DISCOVERY_META = {"vnnews_conditional": True, "handle_httpstatus_list": (304,)}
@@ -107,6 +112,12 @@ class NewsSpider(scrapy.Spider):
     next_page: ClassVar[str] = 'link[rel="next"]::attr(href), a[rel="next"]::attr(href)'
     # Regexes an article URL matches (searched, not full-matched).
     article_urls: ClassVar[Sequence[str]] = ()
+    # Discovery by topic (-a topic=NAME): the outlet's search or tag pages, served as HTML, as URL
+    # templates filled for each alias of the topic with {query} (the alias as written, URL-quoted) or
+    # {slug} (the alias folded, words joined by "-": "tap-can-binh"); and the links to articles on
+    # them (the listing pages' links when empty).  None declared: a topic crawl reads only the rest.
+    topic_pages: ClassVar[Sequence[str]] = ()
+    topic_links: ClassVar[str] = ""
 
     # -- extraction --------------------------------------------------------------------
     # CSS selectors per field, each a selector or a list tried in order (current layout first).
@@ -132,6 +143,8 @@ class NewsSpider(scrapy.Spider):
             re.compile(self.dated_sitemap_pattern) if self.dated_sitemap_pattern else None
         )
         self.date_range = DateRange.from_args(kwargs.get("since"), kwargs.get("until"))
+        # The topic of a topic crawl, by name; its aliases come from the topics file (see start()).
+        self.topic_name: str | None = kwargs.get("topic") or None
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -158,6 +171,7 @@ class NewsSpider(scrapy.Spider):
             yield request
 
     def start_requests_for_outlet(self) -> Iterable[scrapy.Request]:
+        yield from self.topic_requests()
         for url in self.feeds:
             yield scrapy.Request(
                 url, callback=self.parse_feed, errback=self.on_error, priority=10, meta=dict(DISCOVERY_META)
@@ -171,6 +185,40 @@ class NewsSpider(scrapy.Spider):
         for url in self.listings:
             yield scrapy.Request(
                 url, callback=self.parse_listing, errback=self.on_error, cb_kwargs={"page": 1}
+            )
+
+    def topic_requests(self) -> Iterable[scrapy.Request]:
+        """The search or tag pages of ``-a topic=NAME``, one per template and alias.
+
+        Counted (``vnnews/topic/requested``) so that the health check fails a topic
+        crawl whose pages stop yielding article links.
+        """
+        if not self.topic_name:
+            return
+        try:
+            topic = find_topic(load_topics(self.settings), self.topic_name)
+        except TopicsError as exc:
+            # `scrapy crawl` refuses this before starting; scrapyd does not.
+            self.crawler.stats.set_value("vnnews/topic/error", str(exc))
+            self.logger.error("Topic crawl: %s", exc)
+            return
+        if not topic.applies_to(self.outlet, self.name):
+            self.logger.info("Topic %r is not followed on %s (its outlets)", topic.name, self.outlet)
+            return
+        if not self.topic_pages:
+            self.logger.info(
+                "%s declares no search or tag pages: topic %r found by the content", self.name, topic.name
+            )
+            return
+        urls = dict.fromkeys(
+            template.format(query=quote(alias.written), slug=slug(alias.written))
+            for alias in topic.aliases
+            for template in self.topic_pages
+        )
+        for url in urls:
+            self.crawler.stats.inc_value("vnnews/topic/requested")
+            yield scrapy.Request(
+                url, callback=self.parse_topic_page, errback=self.on_error, priority=10, cb_kwargs={"page": 1}
             )
 
     def dated_sitemaps(self, since: date, until: date) -> Iterable[str]:
@@ -351,6 +399,26 @@ class NewsSpider(scrapy.Spider):
         if next_href and page < max_pages:
             yield response.follow(
                 next_href, callback=self.parse_listing, errback=self.on_error, cb_kwargs={"page": page + 1}
+            )
+
+    def parse_topic_page(self, response: Response, page: int) -> Iterable[scrapy.Request]:
+        """A search or tag page of a topic crawl: its article links (counted), then its next page."""
+        stats = self.crawler.stats
+        stats.inc_value("vnnews/topic/pages")
+        if not isinstance(response, TextResponse):
+            return
+        hrefs = response.css(self.topic_links or self.listing_links).getall()
+        urls = dict.fromkeys(response.urljoin(href.strip()) for href in hrefs)
+        articles = [url for url in urls if self.is_article_url(url)]
+        stats.inc_value("vnnews/topic/links", len(articles))
+        for url in articles:
+            request = self.article_request(url, discovered_by="topic")
+            if request:
+                yield request
+        next_href = response.css(self.next_page).get()
+        if next_href and articles and page < self.settings.getint("VNNEWS_MAX_LISTING_PAGES", 3):
+            yield response.follow(
+                next_href, callback=self.parse_topic_page, errback=self.on_error, cb_kwargs={"page": page + 1}
             )
 
     # -- articles ------------------------------------------------------------------

@@ -20,6 +20,8 @@ class DantriSpider(NewsSpider):
     feeds = ["https://dantri.com.vn/rss/home.rss", *(f"https://dantri.com.vn/rss/{s}.rss" for s in SECTIONS)]
     listings = [f"https://dantri.com.vn/{s}.htm" for s in SECTIONS]
     listing_links = "h3 a::attr(href)"
+    # Topic crawls: the site search, results in HTML as a section listing prints them.
+    topic_pages = ["https://dantri.com.vn/tim-kiem.htm?keywords={query}"]
     # Paging is /<section>/trang-N.htm, linked from the pager (no rel=next).
     next_page = 'link[rel="next"]::attr(href), a[href*="/trang-"]::attr(href)'
     article_urls = [r"^https?://(?:www\.)?dantri\.com\.vn/(?:[a-z0-9-]+/)+[a-z0-9-]+-20\d{15}\.htm$"]

@@ -18,6 +18,8 @@ class NhandanSpider(ArticleCmsSpider):
     expects_authors = True
 
     feeds = [f"https://nhandan.vn/rss/{f}.rss" for f in FEEDS]
+    # Topic crawls: the first page of the site search is HTML ("Xem thêm" loads more by script).
+    topic_pages = ["https://nhandan.vn/tim-kiem/?q={query}"]
     article_urls = [r"^https?://(?:www\.)?nhandan\.vn/[a-z0-9-]+-post\d+\.html$"]
 
     selectors = {"author": ["div.article__author p.name", "p.name"]}

@@ -21,6 +21,8 @@ class ThanhnienSpider(VccorpSpider):
     feeds = [f"https://thanhnien.vn/rss/{s}.rss" for s in ("home", *SECTIONS)]
     listings = [f"https://thanhnien.vn/{s}.htm" for s in SECTIONS]
     listing_links = "h3 a::attr(href), h2 a::attr(href), a.box-category-link-title::attr(href)"
+    # Topic crawls: the site search, results in HTML as a section listing prints them.
+    topic_pages = ["https://thanhnien.vn/tim-kiem.htm?keywords={query}"]
     article_urls = [r"^https?://(?:www\.)?thanhnien\.vn/(?:[a-z0-9-]+/)?[a-z0-9-]+-185\d{15}\.htm$"]
 
     selectors = {

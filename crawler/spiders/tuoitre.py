@@ -18,6 +18,8 @@ class TuoitreSpider(VccorpSpider):
     feeds = [f"https://tuoitre.vn/rss/{s}.rss" for s in ("tin-moi-nhat", *SECTIONS)]
     listings = [f"https://tuoitre.vn/{s}.htm" for s in SECTIONS]
     listing_links = "h3 a::attr(href), h2 a::attr(href)"
+    # Topic crawls: the site search, results in HTML as a section listing prints them.
+    topic_pages = ["https://tuoitre.vn/tim-kiem.htm?keywords={query}"]
     # <slug>-<YYYYMMDDhhmmss + 2 to 4 digits>.htm
     article_urls = [r"^https?://(?:www\.)?tuoitre\.vn/[a-z0-9-]+-20\d{12,16}\.htm$"]
 

@@ -28,6 +28,8 @@ class VietnamplusSpider(ArticleCmsSpider):
 
     feeds = [f"https://www.vietnamplus.vn/rss/{f}.rss" for f in FEEDS]
     sitemaps = [f"https://www.vietnamplus.vn/sitemaps/news-{y}-{m}.xml" for y, m in recent_months()]
+    # Topic crawls: the site search, results in HTML with paging (?q=…&page=2).
+    topic_pages = ["https://www.vietnamplus.vn/tim-kiem?q={query}"]
     article_urls = [r"^https?://(?:www\.)?vietnamplus\.vn/[a-z0-9-]+-post\d+\.vnp$"]
 
     selectors = {

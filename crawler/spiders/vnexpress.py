@@ -33,6 +33,8 @@ class VnexpressSpider(NewsSpider):
     # Section pages list articles as h3 titles (and comment-count links, which the URL pattern drops);
     # the next page, /<section>-p2, is a link[rel=next].
     listing_links = "h3.title-news a::attr(href)"
+    # Topic crawls: the search site (a subdomain) lists results as section pages do.
+    topic_pages = ["https://timkiem.vnexpress.net/?q={query}"]
     article_urls = [r"^https?://(?:www\.)?vnexpress\.net/[a-z0-9-]+-\d{7,}\.html$"]
 
     selectors = {

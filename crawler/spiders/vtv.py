@@ -37,6 +37,8 @@ class VtvSpider(VccorpSpider):
     )
     listings = [f"https://vtv.vn/{s}.htm" for s in SECTIONS]
     listing_links = "h3 a::attr(href), h2 a::attr(href), a.box-category-link-title::attr(href)"
+    # Topic crawls: the site search answers a plain GET with the results in HTML (seen in 2025-2026 code).
+    topic_pages = ["https://vtv.vn/tim-kiem.htm?keywords={query}"]
     article_urls = [
         r"^https?://(?:[a-z0-9-]+\.)?vtv\.vn/(?:[a-z0-9-]+/)?[a-z0-9-]+-(?:100\d{15}|20\d{15})\.htm$"
     ]

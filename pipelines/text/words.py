@@ -19,6 +19,7 @@ ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 # The marks NFD splits off Vietnamese letters (tones, breve, circumflex, horn) and every other
 # combining diacritic of Latin script.
 COMBINING_MARKS = re.compile("[\u0300-\u036f]")
+NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # Letters only Vietnamese uses: a text with them is Vietnamese.
 VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 
@@ -44,6 +45,11 @@ def word_count(text: str) -> int:
 def fold(text: str) -> str:
     """Lower case without diacritics, as URL slugs spell Vietnamese: "Chủ tịch Đà" → "chu tich da"."""
     return COMBINING_MARKS.sub("", unicodedata.normalize("NFD", text.casefold().replace("đ", "d")))
+
+
+def slug(text: str) -> str:
+    """Words as URL slugs spell them: "Tập Cận Bình" → "tap-can-binh"."""
+    return NOT_SLUG.sub("-", fold(text)).strip("-")
 
 
 def is_vietnamese(text: str) -> bool:
