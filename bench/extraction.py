@@ -107,7 +107,7 @@ class Ours:
             try:
                 draft = self.ArticlePage.from_response(response, spider).draft()
                 record = self.offline.pipelines.run(draft, spider)
-            except Exception as refused:  # noqa: BLE001 - "not an article", a drop: no record, every field wrong
+            except Exception as refused:  # "not an article", a drop: no record, every field wrong
                 return {"error": str(refused)}
             self.record_line(record)
             return record
