@@ -43,7 +43,16 @@ from scrapy.http import HtmlResponse, TextResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from crawler.items import ArticleDraft, AuthorCandidate, DateCandidate, Image
-from crawler.main_text import Measure, article_prose, is_junk_box, link_runs, main_block, measure, page_prose
+from crawler.main_text import (
+    Measure,
+    article_prose,
+    is_junk_box,
+    link_runs,
+    main_block,
+    measure,
+    page_prose,
+    posts_around,
+)
 from pipelines.text.dates import find_datetime
 
 ARTICLE_TYPES = {
@@ -471,8 +480,10 @@ class ArticlePage:
                 raise NotAnArticle(
                     "not_article",
                     f"no body of substance: the main text block holds {prose} characters of prose"
-                    f" of the page's {page} (a listing or a hub)",
+                    f" of the page's {page} (a listing, a hub or an error page)",
                 )
+            if thread := posts_around(element, self._page_measures):
+                raise NotAnArticle("not_article", f"a thread of {thread} posts or comments, not an article")
 
     def canonical_url(self) -> str | None:
         return self._canonical_url

@@ -35,6 +35,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "modified_at",
     "date_raw",
     "date_source",
+    "origins",
     "section",
     "tags",
     "keywords",

@@ -35,6 +35,9 @@ LINK_RUN_SHARE = 0.5
 TEASER_RUN = 3
 TEASER_LINK_SHARE = 0.2
 TEASER_MAX_CHARS = 600
+# A thread: this many posts of one kind, each with prose of its own.
+THREAD_POSTS = 3
+THREAD_HINT = re.compile(r"message|post|comment|reply|binhluan", re.I)
 
 BLOCK_TAGS = frozenset(
     [
@@ -228,6 +231,35 @@ def article_prose(element: Any, measures: dict[Any, Measure]) -> int:
         for d in box.iter()
     }
     return sum(measures[d].own_prose for d in element.iter() if d in measures and d not in left_out)
+
+
+def posts_around(element: Any, measures: dict[Any, Measure], levels: int = 5) -> int:
+    """How many posts of a thread *element* stands among (0 when none): an ancestor close above it is
+    one of three or more siblings of one tag and first class that hold prose (a forum's posts, a
+    comment thread), so the main text is one voice among several, not an article."""
+    kinds: dict[tuple[str, str], int] = {}
+    for child in element:
+        if THREAD_HINT.search(child.get("class") or "") and measures.get(child) and measures[child].prose:
+            kinds[_kind(child)] = kinds.get(_kind(child), 0) + 1
+    if kinds and max(kinds.values()) >= THREAD_POSTS:
+        return max(kinds.values())  # the posts themselves, named as such
+    ancestor = element
+    for _ in range(levels):
+        parent = ancestor.getparent()
+        if parent is None:
+            return 0
+        kind = _kind(ancestor)
+        posts = [s for s in parent if _kind(s) == kind and measures.get(s) and measures[s].prose]
+        if len(posts) >= THREAD_POSTS:
+            return len(posts)
+        ancestor = parent
+    return 0
+
+
+def _kind(el: Any) -> tuple[str, str]:
+    """Tag and first class: "li.message firstPost" and "li.message" are posts of one thread."""
+    classes = (el.get("class") or "").split()
+    return _tag(el), classes[0] if classes else ""
 
 
 def link_runs(root: Any, measures: dict[Any, Measure] | None = None) -> list[Any]:

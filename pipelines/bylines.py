@@ -581,6 +581,7 @@ class BylinePipeline(ArticlePipeline):
             # Structured data lists each author apart (JSON-LD "author": [..]): every
             # candidate of the winning origin counts, not only the first.
             same_origin = [p for c, p in readings if c.origin == winner[0].origin and (p.authors or p.source)]
+            draft.field_origins["authors"] = winner[0].origin
             draft.authors = _unique([name for p in same_origin for name in p.authors])
             draft.byline = " - ".join(_unique([p.byline for p in same_origin if p.byline])) or None
             # Another candidate's source, but not a meta tag's: "author" metas hold SEO teams and sites.

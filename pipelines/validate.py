@@ -21,6 +21,20 @@ from pipelines.text.words import word_count
 MIN_BODY_CHARS = 200
 
 
+# The fields whose winning candidate the record names, with the draft's name for each.
+ORIGIN_FIELDS = ("title", "sapo", "body", "authors", "section")
+
+
+def record_origins(draft: ArticleDraft) -> dict[str, str]:
+    """Where each field that has a value was read: the layer or candidate that won."""
+    values = {"title": draft.title, "sapo": draft.sapo, "body": draft.paragraphs, "authors": draft.authors,
+              "section": draft.section}  # fmt: skip
+    origins = {f: draft.field_origins[f] for f in ORIGIN_FIELDS if values[f] and f in draft.field_origins}
+    if draft.date_source:
+        origins["published_at"] = draft.date_source
+    return origins
+
+
 def build_record(draft: ArticleDraft, crawled_at: datetime | None = None) -> Record:
     """The exported record for a cleaned draft, keys in schema order."""
     canonical = draft.canonical_url or draft.url
@@ -43,6 +57,7 @@ def build_record(draft: ArticleDraft, crawled_at: datetime | None = None) -> Rec
         "modified_at": draft.modified_at,
         "date_raw": draft.date_raw or None,
         "date_source": draft.date_source,
+        "origins": record_origins(draft),
         "section": list(draft.section),
         "tags": list(draft.tags),
         "keywords": list(draft.keywords),

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 from scrapy.utils.project import get_project_settings
 
+from crawler.extraction import NotAnArticle
 from crawler.offline import OfflineExtractor
-from tests.conftest import CORPUS, ROOT, shared_file
+from tests.conftest import CORPUS, ROOT, run_scrapy, shared_file
 
 EXPECTED = json.loads((ROOT / "bench" / "expected.json").read_text(encoding="utf-8"))["pages"]
 TOKEN = re.compile(r"\w+")
@@ -69,3 +70,34 @@ def test_what_a_reader_sees(name: str, records: dict[str, dict[str, Any]]) -> No
     for boilerplate in expected["boilerplate"]:
         assert boilerplate not in record["body"]
     assert token_f1(record["body"], expected["body"]) >= 0.97
+
+
+NOT_ARTICLES = {
+    # Listings that claim og:type=article, home pages of 2012-2015, a forum thread, an error page.
+    "dantri/dantri-listing-kinh-doanh.html": "no body of substance",
+    "dantri/dantri-listing-home-2013-09-04.html": "no body of substance",
+    "thanhnien/thanhnien-listing-home-2012-12-27.html": "no body of substance",
+    "tuoitre/tuoitre-listing-home-2015-03-23.html": "canonical link points to the home page",
+    "tuoitre/tuoitre-listing-kinh-doanh.html": "og:type is 'website'",
+    "vnexpress/vnexpress-listing-home-2012-12-27.html": "no body of substance",
+    "vnexpress/vnexpress-listing-kinh-doanh.html": "og:type is 'website'",
+    "vnexpress/vnexpress-404-missing-article.html": "canonical link points to the home page",
+    "other/tinhte-forum-2012-12-14.html": "a thread of 8 posts",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_ARTICLES))
+def test_pages_that_are_not_articles_say_so(name: str) -> None:
+    path = shared_file(CORPUS / name)
+    with pytest.raises(NotAnArticle) as refused:
+        OfflineExtractor(get_project_settings()).extract(path.read_bytes(), f"https://example.vn/{path.stem}")
+    assert NOT_ARTICLES[name] in str(refused.value)
+
+
+def test_scrapy_extract_on_a_listing_says_not_an_article() -> None:
+    path = shared_file(CORPUS / "dantri" / "dantri-listing-kinh-doanh.html")
+    result = run_scrapy("extract", str(path), "--url", "https://dantri.com.vn/kinh-doanh.htm")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert f"{path}: not an article (not_article: no body of substance" in result.stderr
+    assert "short" not in result.stderr

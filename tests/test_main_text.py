@@ -201,3 +201,15 @@ def test_the_main_block_leaves_menus_and_comments_out() -> None:
     assert element.get("class") == "a"
     assert block_texts(element) == [PROSE, PROSE]
     assert measured.prose == 2 * len(PROSE)
+
+
+def test_a_forum_thread_is_not_an_article() -> None:
+    posts = "".join(
+        f"<li class='message{' firstPost' if i == 0 else ''}'><div class='user'><a href='/u/{i}'>thành viên {i}</a></div>"
+        f"<blockquote class='messageText'>{PROSE} Ý kiến số {i}.</blockquote></li>"
+        for i in range(4)
+    )
+    html = page(f"<h1>Chuyện thoát nước ở thành phố mùa mưa</h1><ol class='messageList'>{posts}</ol>")
+    with pytest.raises(NotAnArticle) as refused:
+        draft(html, "https://forum.example.vn/threads/123/")
+    assert "a thread of 4 posts" in str(refused.value)

@@ -2,8 +2,8 @@
 
 Only public crawler code and seed 001 were seen, no saved page: the selectors
 are those known for MasterCMS, and every field also has a layer that does not
-depend on them (JSON-LD and OpenGraph for title, dates and author, the generic
-body fallback, a date printed under the title).  Article URLs end in
+depend on them (JSON-LD and OpenGraph for title, dates and author, the main
+text block of the page, a date printed under the title).  Article URLs end in
 ``-<id>.html``; section listings page by ``&s_cond=&BRSR=<offset>`` (15 a page).
 """
 

@@ -3,7 +3,7 @@
 Without outlet selectors it reads articles through structured data (JSON-LD,
 OpenGraph, ``article:*`` meta), the markup of every CMS in
 ``crawler/spiders/cms.py`` (many outlets run on one of them) and the
-text-density body fallback, and follows from listing pages the links that look
+main text block of any layout (``crawler/main_text.py``), and follows from listing pages the links that look
 like articles.  Arguments (all
 comma-separated lists, all optional but one):
 
