@@ -110,6 +110,13 @@ def test_mojibake_is_dropped_not_exported() -> None:
         run(draft_of("GiÃ¡ xÄƒng tÄƒng máº¡nh", garbled))
 
 
+def test_a_legacy_page_declared_utf8_is_dropped_not_exported() -> None:
+    # TCVN3 bytes read as the UTF-8 the page declares: every byte past ASCII is lost to U+FFFD.
+    lost = [to_tcvn3(p).encode("cp1252").decode("utf-8", errors="replace") for p in BODY]
+    with pytest.raises(DropItem, match=r"^garbled_text: "):
+        run(draft_of(to_tcvn3(TITLE).encode("cp1252").decode("utf-8", errors="replace"), lost))
+
+
 ENGLISH = [
     "Petrol prices rose sharply from this afternoon, after world oil prices climbed in recent trading "
     "sessions, the Ministry of Industry and Trade said on Thursday.",

@@ -79,11 +79,12 @@ def from_vni(text: str) -> str:
 LEGACY_ENCODINGS: dict[str, Callable[[str], str]] = {"tcvn3": from_tcvn3, "vni": from_vni}
 
 # Latin-1 characters no Vietnamese word holds (symbols, "Ö", "ï", "ñ"...): what TCVN3, VNI and UTF-8 read
-# as Latin-1 ("GiÃ¡") all leave in words.  A character class is quick to look for, so a text is examined
+# as Latin-1 ("GiÃ¡") all leave in words; and U+FFFD, what bytes that are not the UTF-8 a page declares
+# (a TCVN3 page served as UTF-8) become.  A character class is quick to look for, so a text is examined
 # further only when it has one after a letter.
 SUSPECT = re.compile(
     "[\x80-\x9f\xa1-\xbf\xc4-\xc8\xcb\xce\xcf\xd0\xd1\xd6-\xd8\xdb\xdc\xde\xdf"
-    "\xe4-\xe8\xeb\xee\xef\xf0\xf1\xf6-\xf8\xfb\xfc\xfe\xff]"
+    "\xe4-\xe8\xeb\xee\xef\xf0\xf1\xf6-\xf8\xfb\xfc\xfe\xff\ufffd]"
 )
 
 
