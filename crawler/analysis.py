@@ -32,12 +32,14 @@ DUCKDB_COLUMNS: dict[str, str] = {
     "byline": "VARCHAR",
     "source": "VARCHAR",
     "published_at": "TIMESTAMPTZ",
+    "published_date": "DATE",
     "modified_at": "TIMESTAMPTZ",
     "date_raw": "VARCHAR",
     "date_source": "VARCHAR",
     "section": "VARCHAR[]",
     "tags": "VARCHAR[]",
     "keywords": "VARCHAR[]",
+    "topics": "VARCHAR[]",
     "images": "STRUCT(url VARCHAR, caption VARCHAR)[]",
     "language": "VARCHAR",
     "word_count": "INTEGER",
@@ -71,7 +73,7 @@ def articles_view(connection: Any, files: str, name: str = "articles") -> None:
 
 def read_records(path: str) -> Any:
     """One export file as a pandas DataFrame with the record's types: text as text (missing: <NA>), the
-    times as dates in Vietnam time, counts as integers, lists and images as Python lists."""
+    times in Vietnam time, the day as a date, counts as integers, lists and images as Python lists."""
     import pandas as pd
 
     frame = pd.read_json(path, lines=True, dtype=False)  # no guessing: not even dates
@@ -81,6 +83,8 @@ def read_records(path: str) -> Any:
             frame[column] = frame[column].astype("string")
         elif kind == "INTEGER":
             frame[column] = frame[column].astype("int64")
+        elif kind == "DATE":
+            frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
         elif kind == "TIMESTAMPTZ":
             times = pd.to_datetime(frame[column], utc=True, format="ISO8601")
             frame[column] = times.dt.tz_convert(VIETNAM_TIME_ZONE)

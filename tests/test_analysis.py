@@ -28,6 +28,8 @@ def record(url: str, title: str, published_at: str | None, date_raw: str | None)
     draft = ArticleDraft(url=url, outlet=url.split("/")[2], title=title, paragraphs=[BODY], language="vi")
     draft.authors = ["Hà Thu"]
     draft.published_at, draft.date_raw = published_at, date_raw
+    draft.published_date = published_at[:10] if published_at else None
+    draft.topics = ["Giao thông"] if published_at else []
     draft.date_source = "page" if date_raw else None
     return build_record(draft, crawled_at=datetime(2026, 6, 25, 9, 19, tzinfo=UTC))
 
@@ -82,6 +84,9 @@ def test_readme_pandas_snippet(exports: Path) -> None:
     assert df["crawled_at"].tolist() == [pd.Timestamp("2026-06-25T16:19:00+07:00")] * 2
     assert df["authors"].tolist() == [["Hà Thu"], ["Hà Thu"]]
     assert df["word_count"].tolist() == [len(BODY.split())] * 2
+    assert df["published_date"].tolist()[0] == pd.Timestamp("2026-06-25")
+    assert pd.isna(df["published_date"][1])
+    assert df["topics"].tolist() == [["Giao thông"], []]
 
 
 EXPECTED_DUCKDB_TYPES = {
@@ -89,6 +94,8 @@ EXPECTED_DUCKDB_TYPES = {
     "source": "VARCHAR",
     "date_raw": "VARCHAR",
     "published_at": "TIMESTAMP WITH TIME ZONE",
+    "published_date": "DATE",
+    "topics": "VARCHAR[]",
     "authors": "VARCHAR[]",
     "images": "STRUCT(url VARCHAR, caption VARCHAR)[]",
     "word_count": "INTEGER",
@@ -101,12 +108,21 @@ def check_articles(con: duckdb.DuckDBPyConnection) -> None:
     assert {name: types[name] for name in EXPECTED_DUCKDB_TYPES} == EXPECTED_DUCKDB_TYPES
     rows = con.sql(
         "SELECT outlet, strftime(published_at AT TIME ZONE 'Asia/Ho_Chi_Minh', '%Y-%m-%d %H:%M'), title, "
-        "date_raw, source FROM articles ORDER BY published_at DESC NULLS LAST"
+        "date_raw, source, CAST(published_date AS VARCHAR), topics FROM articles "
+        "ORDER BY published_at DESC NULLS LAST"
     ).fetchall()
     assert rows == [
-        ("vtv.vn", "2026-06-25 16:19", "Bài một", "2026-06-25 16:19", None),
-        ("dantri.com.vn", "2026-06-24 08:05", "Bài ba", "2026-06-24 08:05", None),
-        ("vtv.vn", None, "Bài hai", None, None),
+        ("vtv.vn", "2026-06-25 16:19", "Bài một", "2026-06-25 16:19", None, "2026-06-25", ["Giao thông"]),
+        (
+            "dantri.com.vn",
+            "2026-06-24 08:05",
+            "Bài ba",
+            "2026-06-24 08:05",
+            None,
+            "2026-06-24",
+            ["Giao thông"],
+        ),
+        ("vtv.vn", None, "Bài hai", None, None, None, []),
     ]
 
 
