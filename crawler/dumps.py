@@ -26,6 +26,7 @@ the spiders' ``self_names``); when the text names none, or several, the dump is 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -40,7 +41,9 @@ from crawler.items import ArticleDraft, DateCandidate, Image, Record
 from crawler.outlets import self_names_by_outlet, spider_for
 from crawler.spiders.base import NewsSpider
 from pipelines.base import OfflinePipelines
-from pipelines.text.dates import mentions_day_month
+from pipelines.boilerplate import AUTHOR_LABEL
+from pipelines.bylines import BylineReader
+from pipelines.text.dates import mentions_day_month, split_trailing_date, whole_line_date
 from pipelines.text.markdown import (
     IMAGE,
     URL,
@@ -73,6 +76,8 @@ KEYWORD_TAG = re.compile(r"^\s*\[(?P<tag>[^\[\]]+)\]\s*")
 TRUNCATION = re.compile(r"\s*(?:\.{3,}|…)$")
 # Longer lines are prose, not a title printed whole.
 TITLE_MAX_CHARS = 250
+# Tells a credit line ("Bảo Chi", "Theo TTXVN", "PV Thường trú …") from a title.
+BYLINES = BylineReader()
 
 # -- links -------------------------------------------------------------------------------
 
@@ -322,10 +327,27 @@ def _is_link_or_image(line: str) -> bool:
     return is_image_line(line) or is_link_line(line)
 
 
-def _first_line_title(line: str) -> str:
-    """The first line of a plain dump as a title: no dump-tool date, no final full stop."""
+def _first_line_title(line: str) -> str | None:
+    """The first line of a plain dump as a title (no dump-tool date, no final full stop), or None
+    when that line is a date or credit line: a dump that prints no title line is never titled
+    with what comes first instead."""
     title = without_emphasis(DUMP_DATE_PREFIX.sub("", line))
+    if not title or whole_line_date(title) or AUTHOR_LABEL.match(title) or BYLINES.looks_like_byline(title):
+        return None
+    # "PV Thường trú THVN tại Trung Quốc-Thứ sáu, ngày 11/10/2024 20:02 GMT+7": a credit and its date.
+    credit_and_date = split_trailing_date(title)
+    if credit_and_date and BYLINES.looks_like_byline(credit_and_date[0].rstrip(" -–|")):
+        return None
     return title[:-1].rstrip() if title.endswith(".") and not title.endswith("..") else title
+
+
+def link_text(lines: Iterable[str], url: str) -> str | None:
+    """The text of the dump's Markdown link to the article, ``[title](url)``."""
+    for line in lines:
+        for text, target in links(line):
+            if _clean_url(target) == url and (title := without_emphasis(text)):
+                return title
+    return None
 
 
 def draft_from_dump(
@@ -371,14 +393,19 @@ def draft_from_dump(
         sapo = without_emphasis(lines.pop(summary))
         origins["sapo"] = "feed-summary"
 
+    title: str | None = None
     if parts.front_matter.get("title"):
         keywords, title = split_keyword_tags(parts.front_matter["title"])
         origins["title"] = "front-matter"
     elif parts.heading:
         title, origins["title"] = without_emphasis(parts.heading), "heading"
+    elif found is not None and (title := link_text(lines, url)):
+        origins["title"] = "link-text"
     else:
         first = next((line for line in lines if not _is_link_or_image(line)), "")
         title, origins["title"] = _first_line_title(first), "first-line"
+    if not title:
+        raise NotADump("no title")
     completed = complete_title(title, lines, url if origins["url"] != "file" else None)
     if completed != title:
         title, origins["title"] = completed, origins["title"] + "+completed"
@@ -387,12 +414,15 @@ def draft_from_dump(
         url=url,
         canonical_url=url,
         outlet=outlet_domain,
-        title=title or None,
+        title=title,
         sapo=sapo,
         paragraphs=lines,
         keywords=keywords,
         language="vi" if is_vietnamese(text) else None,
         field_origins=origins,
+        # A file:// URL says where the file was read from; the id must not (the same dump in
+        # another folder is the same article).
+        id=hashlib.sha1(text.encode("utf-8")).hexdigest() if found is None else None,
     )
     title_key = without_emphasis(title).casefold()
     for line in lines:

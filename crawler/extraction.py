@@ -54,6 +54,7 @@ from crawler.main_text import (
     posts_around,
 )
 from pipelines.text.dates import find_datetime
+from pipelines.text.words import is_vietnamese
 
 ARTICLE_TYPES = {
     "NewsArticle",
@@ -290,6 +291,8 @@ class ArticlePage:
         self.profile = profile
         self.status = status
         self.outlet = getattr(profile, "outlet", None) or outlet_of(url)
+        # How the page was read when not as it declares ("utf-8-declared-cp1252"), for the stats.
+        self.decoding: str | None = None
         # Each field's selectors by layer, in the order they are tried.
         self.layers: tuple[tuple[str, dict[str, Any]], ...] = (
             ("selector", getattr(profile, "selectors", None) or {}),
@@ -302,11 +305,16 @@ class ArticlePage:
 
     @classmethod
     def from_response(cls, response: TextResponse, profile: OutletProfile | None = None) -> ArticlePage:
+        declared = page_encoding(response)
+        encoding = vietnamese_encoding(response.body, declared)
         try:
-            root = parse_html(response.body, page_encoding(response), response.url)
+            root = parse_html(response.body, encoding, response.url)
         except PageTooDeep as error:
             raise NotAnArticle("too_deep", str(error)) from error
-        return cls(response.url, root, profile, response.status)
+        page = cls(response.url, root, profile, response.status)
+        if encoding != declared:
+            page.decoding = f"{encoding}-declared-{declared}"
+        return page
 
     @classmethod
     def from_html(cls, html: str | bytes, url: str, profile: OutletProfile | None = None) -> ArticlePage:
@@ -517,6 +525,8 @@ class ArticlePage:
         self._read_section_and_tags(draft)
         self._read_lead_image(draft)
         draft.language = self._language()
+        if self.decoding:
+            origins["encoding"] = self.decoding
         return draft
 
     def _first(
@@ -850,6 +860,22 @@ def page_encoding(response: TextResponse) -> str:
             with contextlib.suppress(LookupError):
                 return codecs.lookup(found.group(1).decode("ascii")).name
     return response.encoding
+
+
+def vietnamese_encoding(body: bytes, declared: str) -> str:
+    """*declared*, or UTF-8 for a page that declares another encoding but is Vietnamese in UTF-8.
+
+    Read as the Latin-1 or windows-1252 it declares, such a page is mojibake ("GiÃ¡ xÄƒng"); bytes
+    that are valid UTF-8 with letters beyond ASCII are UTF-8 (no 8-bit text is, in practice).  Only
+    pages that declare another encoding pay for the check.
+    """
+    if codecs.lookup(declared).name == "utf-8" or body.isascii():
+        return declared
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return declared
+    return "utf-8" if is_vietnamese(text) else declared
 
 
 class PageTooDeep(ValueError):

@@ -82,6 +82,9 @@ class ArticleDraft:
     url: str
     outlet: str
     canonical_url: str | None = None
+    # The record's id when the canonical URL cannot give it: an imported dump that names no link
+    # (a hash of its text, since its file:// URL depends on the folder it was read from).
+    id: str | None = None
     title: str | None = None
     sapo: str | None = None
     # Body blocks in reading order (paragraphs, subheadings, list items).

@@ -78,6 +78,7 @@ ITEM_PIPELINES = {
     "pipelines.boilerplate.BoilerplatePipeline": 200,
     "pipelines.dates.DatesPipeline": 300,
     "pipelines.bylines.BylinePipeline": 400,
+    "pipelines.language.LanguagePipeline": 440,
     "pipelines.topics.TopicsPipeline": 450,
     "pipelines.validate.ValidatePipeline": 500,
     "pipelines.dedupe.DedupePipeline": 600,

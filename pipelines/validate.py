@@ -42,7 +42,7 @@ def build_record(draft: ArticleDraft, crawled_at: datetime | None = None) -> Rec
     crawled = (crawled_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     record = {
         "schema_version": SCHEMA_VERSION,
-        "id": hashlib.sha1(canonical.encode("utf-8")).hexdigest(),
+        "id": draft.id or hashlib.sha1(canonical.encode("utf-8")).hexdigest(),
         "url": draft.url,
         "canonical_url": canonical,
         "outlet": draft.outlet,

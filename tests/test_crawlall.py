@@ -8,7 +8,7 @@ from pathlib import Path
 from scrapy.utils.project import get_project_settings
 
 from crawler.outlets import outlet_spiders
-from tests.conftest import MIRROR_SPEED, read_jsonl, run_scrapy
+from tests.conftest import FIXTURES, MIRROR_SPEED, read_jsonl, run_scrapy
 from tests.mirror import MirrorServer
 from tests.sites import build_vtv_archive
 
@@ -102,3 +102,69 @@ def test_crawlall_refuses_a_shared_jobdir_and_unknown_outlets(tmp_path: Path) ->
     unknown = run_scrapy("crawlall", "--outlets", "vtv,nosuchpaper")
     assert unknown.returncode == 2
     assert "no outlet spider nosuchpaper" in unknown.stderr
+
+
+def test_demo_crawls_the_fixture_outlets_without_the_internet(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    real_store = tmp_path / "state.sqlite3"
+    env = {"VNNEWS_DATA_DIR": str(data), "VNNEWS_STATE_PATH": str(real_store)}
+    first = run_scrapy("crawlall", "--demo", env=env, timeout=300)
+    # Run again: the demo shows the whole crawl each time, not a quiet rerun.
+    second = run_scrapy("crawlall", "--demo", env=env, timeout=300)
+
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert second.returncode == 0, second.stderr[-3000:]
+    lines = second.stdout.splitlines()
+    rows = [line.split() for line in lines[1:11]]
+    assert [(row[0], *row[2:]) for row in rows] == [
+        (outlet, str(n), str(n), "0", "0", "-", "ok")
+        for outlet, n in [
+            ("baoquocte.vn", 1),
+            ("biengioilanhtho.gov.vn", 1),
+            ("dantri.com.vn", 1),
+            ("nguoilambao.vn", 1),
+            ("nhandan.vn", 1),
+            ("thanhnien.vn", 1),
+            ("tuoitre.vn", 1),
+            ("vietnamplus.vn", 1),
+            ("vnexpress.net", 1),
+            ("vtv.vn", 2),
+        ]
+    ]
+    assert lines[11].startswith(f"summary: {data / 'demo' / 'summary'}/")
+    assert lines[12].startswith(f"demo: the outlets of {FIXTURES} served on http://127.0.0.1:")
+    files = [Path(line.strip()) for line in lines[13:]]
+    assert [(f.parent.name, f.parent.parent) for f in files] == [
+        (name, data / "demo")
+        for name in (
+            "baoquocte",
+            "biengioilanhtho",
+            "dantri",
+            "nguoilambao",
+            "nhandan",
+            "thanhnien",
+            "tuoitre",
+            "vietnamplus",
+            "vnexpress",
+            "vtv",
+        )
+    ]
+    # Each outlet's file holds its fixture pages' records, exactly as the fixture tests expect them.
+    for file in files:
+        records = sorted(read_jsonl(file), key=lambda r: r["url"])
+        for record in records:
+            record.pop("crawled_at")
+        expected = [
+            json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted((FIXTURES / file.parent.name).glob("*.expected.json"))
+        ]
+        assert records == sorted(expected, key=lambda r: r["url"]), file
+    # The demo keeps its own store: the real one never hears of the fixture articles.
+    assert not real_store.exists()
+    assert (data / "demo" / "state" / "state.sqlite3").exists()
+
+
+def test_demo_takes_no_backfill() -> None:
+    result = run_scrapy("crawlall", "--demo", "--since", "2026-06-01")
+    assert result.returncode == 2
+    assert "--demo takes no --since, --until, --topic or --jobdir" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
@@ -493,3 +494,81 @@ def test_a_related_box_after_the_lead_of_a_dump_is_cut_out(tmp_path: Path) -> No
     assert len(paragraphs(record)) == 3
     for boxed in ("TIN LIÊN QUAN", "hoi thao quoc te", "Đại sứ Nhật Bản", "Tuấn Anh"):
         assert boxed not in record["body"]
+
+
+# -- a title is read, never invented (issue 16, item 9) ------------------------------------------
+
+LEAD = (
+    "Chiều 18/2, tại Hà Nội, hai bên đã ký kết thỏa thuận hợp tác về cảnh sát biển, mở ra giai đoạn mới "
+    "trong quan hệ hai nước, theo thông tin từ Bộ Ngoại giao và các cơ quan liên quan của hai nước."
+)
+SECOND = (
+    "Thỏa thuận bao gồm các nội dung trao đổi thông tin, phối hợp tìm kiếm cứu nạn trên biển và đào tạo "
+    "lực lượng chấp pháp của hai nước trong những năm tới."
+)
+ARTICLE_LINK = "https://vtv.vn/the-gioi/viet-nam-va-philippines-ky-ket-thoa-thuan-20250218100000123.htm"
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "26/04/2023 14:28",  # a date line
+        "Cập nhật: 26/04/2023 14:28 |",
+        "Bảo Chi",  # a byline: a bare name
+        "PV Thường trú THVN tại Trung Quốc-Thứ sáu, ngày 11/10/2024 20:02 GMT+7",  # a credit and its date
+        "Tác giả: Đang cập nhật",
+        "Theo TTXVN",
+    ],
+)
+def test_a_dump_without_a_title_line_is_refused(tmp_path: Path, first_line: str) -> None:
+    text = f"{first_line}\n\n{LEAD}\n\n{SECOND}\n"
+    with pytest.raises(NotADump, match=r"^no title$"):
+        draft_from_dump(text, tmp_path / "x.txt", outlet="vtv.vn", known=KNOWN)
+
+
+def test_a_dump_without_a_title_line_takes_its_link_text(tmp_path: Path) -> None:
+    text = f"Bảo Chi\n\n[Việt Nam và Philippines ký thỏa thuận]({ARTICLE_LINK})\n\n{LEAD}\n\n{SECOND}\n"
+    draft = draft_from_dump(text, tmp_path / "x.txt", known=KNOWN)
+    assert draft.title == "Việt Nam và Philippines ký thỏa thuận"
+    assert draft.field_origins["title"] == "link-text"
+    assert draft.url == ARTICLE_LINK
+    # Front matter without a title: the link to the article titles it, not the lead.
+    front_matter = (
+        f"---\ndate: 2025-02-19\n---\n[Hai nước ký thỏa thuận hợp tác biển]({ARTICLE_LINK})\n\n{LEAD}\n"
+    )
+    draft = draft_from_dump(front_matter, tmp_path / "y.md", known=KNOWN)
+    assert (draft.title, draft.field_origins["title"]) == ("Hai nước ký thỏa thuận hợp tác biển", "link-text")
+
+
+def test_a_dump_without_a_title_is_refused_by_the_command(tmp_path: Path) -> None:
+    path = tmp_path / "untitled.txt"
+    path.write_text(f"26/04/2023 14:28\n\n{LEAD}\n\n{SECOND}\n", encoding="utf-8")
+    result = run_scrapy("import-dump", str(path), "--outlet", "vtv.vn")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert f"{path}: no title" in result.stderr.splitlines()
+
+
+def test_a_dump_without_a_link_has_an_id_from_its_content(tmp_path: Path) -> None:
+    text = f"Hai nước ký thỏa thuận hợp tác biển\n\n{LEAD}\n\n{SECOND}\n"
+    for folder in ("a", "b/c"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "dump.txt").write_text(text, encoding="utf-8")
+    # Two imports (one importer would drop the second copy as a duplicate of the first).
+    first = DumpImporter(get_project_settings(), outlet="vtv.vn").import_file(tmp_path / "a" / "dump.txt")
+    second = DumpImporter(get_project_settings(), outlet="vtv.vn").import_file(
+        tmp_path / "b" / "c" / "dump.txt"
+    )
+    # The URL says where the file was; the id is the same wherever it is read from.
+    assert first["url"] == (tmp_path / "a" / "dump.txt").as_uri()
+    assert second["url"] == (tmp_path / "b" / "c" / "dump.txt").as_uri()
+    assert first["id"] == second["id"] == hashlib.sha1(text.encode("utf-8")).hexdigest()
+    # Another text, another id.
+    (tmp_path / "a" / "other.txt").write_text(text + "\nMột đoạn nữa.\n", encoding="utf-8")
+    other = DumpImporter(get_project_settings(), outlet="vtv.vn").import_file(tmp_path / "a" / "other.txt")
+    assert other["id"] == hashlib.sha1((text + "\nMột đoạn nữa.\n").encode("utf-8")).hexdigest()
+
+
+def test_a_dump_with_a_link_keeps_the_id_of_its_url(importer: DumpImporter) -> None:
+    record = import_seed("004")
+    assert record["id"] == hashlib.sha1(NGUOILAMBAO_URL.encode("utf-8")).hexdigest()

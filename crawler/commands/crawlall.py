@@ -25,6 +25,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
+from crawler.demo import FIXTURES, DemoServer, demo_pages
 from crawler.health import crawl_problems
 from crawler.outlets import outlet_spiders
 from crawler.spiders.base import DateRange
@@ -107,7 +108,7 @@ class Command(ScrapyCommand):
     def syntax(self) -> str:
         return (
             "[--outlets NAME,...] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--topic NAME] [--reset-state] "
-            "[--jobdir D]"
+            "[--jobdir D] | --demo"
         )
 
     def short_desc(self) -> str:
@@ -118,7 +119,8 @@ class Command(ScrapyCommand):
             "Runs every outlet spider (or those --outlets names, by spider name or domain) in one process. "
             "Each writes its own file and exports only articles new or changed since earlier crawls. Prints "
             "a table per outlet and writes it as JSON to <VNNEWS_DATA_DIR>/summary/<start time>.json. Exits "
-            "with status 2 when any outlet failed its health check."
+            "with status 2 when any outlet failed its health check. --demo crawls the project's own "
+            "fixture pages, served on 127.0.0.1, into <VNNEWS_DATA_DIR>/demo: no internet needed."
         )
 
     def add_options(self, parser: ArgumentParser) -> None:
@@ -133,6 +135,11 @@ class Command(ScrapyCommand):
             "--topic", help="also read each outlet's search or tag pages for this topic of the topics file"
         )
         parser.add_argument("--jobdir", help="pause/resume: each outlet keeps its job in DIR/<spider>")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="serve the fixture outlets on 127.0.0.1 and crawl them into <VNNEWS_DATA_DIR>/demo",
+        )
 
     def process_options(self, args: list[str], opts: Namespace) -> None:
         super().process_options(args, opts)
@@ -148,12 +155,42 @@ class Command(ScrapyCommand):
             raise UsageError("each outlet needs its own JOBDIR: give --jobdir DIR (JOBDIR=DIR/<spider>)")
         if opts.jobdir:
             self.settings.set("VNNEWS_JOBS_DIR", opts.jobdir, priority="cmdline")
+        self.demo: DemoServer | None = None
+        if opts.demo:
+            self.start_demo(opts)
         if not self.settings.getdict("FEEDS"):
             self.settings.set("FEEDS", default_feeds(self.settings), priority="cmdline")
         try:
             DateRange.from_args(opts.since, opts.until)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+
+    def start_demo(self, opts: Namespace) -> None:
+        """The fixture outlets served on 127.0.0.1, and a crawl of them that keeps its files and its state
+        store apart (``<VNNEWS_DATA_DIR>/demo``): the fixture articles have real URLs, which the real
+        store must not take for exported."""
+        assert self.settings is not None
+        if opts.since or opts.until or opts.topic or opts.jobdir:
+            raise UsageError("--demo takes no --since, --until, --topic or --jobdir")
+        spiders = outlet_spiders(self.settings)
+        pages = demo_pages(spiders)
+        if not pages:
+            raise UsageError(f"--demo serves the fixture pages of a checkout, and {FIXTURES} has none")
+        demo_dir = Path(self.settings.get("VNNEWS_DATA_DIR", "data"), "demo")
+        self.demo = DemoServer(pages)
+        for name, value in {
+            "VNNEWS_MIRROR": self.demo.url,
+            "VNNEWS_DATA_DIR": str(demo_dir),
+            "VNNEWS_FEED_URI": f"{demo_dir}/%(name)s/%(time)s.jsonl",
+            "VNNEWS_STATE_PATH": str(demo_dir / "state" / "state.sqlite3"),
+            # Pages on this machine: no politeness to wait out.
+            "AUTOTHROTTLE_ENABLED": False,
+            "DOWNLOAD_DELAY": 0,
+        }.items():
+            self.settings.set(name, value, priority="cmdline")
+        # Every run shows the whole crawl, not a quiet rerun that exports nothing.
+        opts.reset_state = True
+        opts.outlets = opts.outlets or ",".join(n for n in spiders if (FIXTURES / n).is_dir())
 
     def selected(self, wanted: str | None) -> dict[str, str]:
         spiders = {name: cls.outlet for name, cls in outlet_spiders(self.settings).items()}
@@ -169,6 +206,14 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: Namespace) -> None:
         if args:
             raise UsageError("crawlall takes no spider names; use --outlets")
+        assert self.crawler_process is not None and self.settings is not None
+        try:
+            self.crawl_outlets(opts)
+        finally:
+            if self.demo:
+                self.demo.close()
+
+    def crawl_outlets(self, opts: Namespace) -> None:
         assert self.crawler_process is not None and self.settings is not None
         spargs = {k: v for k, v in (("since", opts.since), ("until", opts.until), ("topic", opts.topic)) if v}
         if opts.reset_state:
@@ -208,5 +253,10 @@ class Command(ScrapyCommand):
         for outlet in outlets:
             for problem in outlet["problems"]:
                 print(f"vnnews: FAILED {problem}", file=sys.stderr)
+        if self.demo:
+            print(f"demo: the outlets of {FIXTURES} served on {self.demo.url}; the records are in")
+            for outlet in outlets:
+                for file in outlet["files"]:
+                    print(f"  {file}")
         if not summary["ok"]:
             self.exitcode = 2

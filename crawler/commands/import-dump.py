@@ -40,7 +40,9 @@ class Command(ScrapyCommand):
             "stands for its *.txt and *.md files, sorted. Records go to stdout, or to FILE with -O "
             "(overwrite) or -o (append), one JSON line each, UTF-8. The URL and outlet come from the "
             "article link the file gives; a file without one gets its file:// URI and the outlet of "
-            "--outlet, or else the one its text names itself by. A file that yields no record prints a "
+            "--outlet, or else the one its text names itself by. The title is never invented: a file whose "
+            "title is not printed (front matter, '# title', the '[title](url)' link, a first line that is no "
+            "date or byline) is refused with 'no title'. A file that yields no record prints a "
             "one-line reason on stderr and the exit status is 1; the others are still imported."
         )
 
