@@ -36,6 +36,9 @@ DUCKDB_COLUMNS: dict[str, str] = {
     "modified_at": "TIMESTAMPTZ",
     "date_raw": "VARCHAR",
     "date_source": "VARCHAR",
+    # The keys a record may give; one it does not give is NULL ("origins.body = 'main-text'").
+    "origins": "STRUCT(title VARCHAR, sapo VARCHAR, body VARCHAR, authors VARCHAR, published_at VARCHAR,"
+    " section VARCHAR)",
     "section": "VARCHAR[]",
     "tags": "VARCHAR[]",
     "keywords": "VARCHAR[]",
@@ -88,7 +91,7 @@ def read_records(path: str) -> Any:
         elif kind == "TIMESTAMPTZ":
             times = pd.to_datetime(frame[column], utc=True, format="ISO8601")
             frame[column] = times.dt.tz_convert(VIETNAM_TIME_ZONE)
-        else:  # lists, and the images' list of {url, caption}
+        else:  # lists, the images' list of {url, caption}, the origins' {field: origin}
             frame[column] = frame[column].astype(object)
     return frame
 
