@@ -10,6 +10,7 @@ README and in ``crawler/article.schema.json``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 SCHEMA_VERSION = 3
@@ -101,6 +102,9 @@ class ArticleDraft:
     field_origins: dict[str, str] = field(default_factory=dict)
     # Lines the cleaning steps removed, as (rule, text), for debugging a selector.
     removed: list[tuple[str, str]] = field(default_factory=list)
+    # When the page was fetched, for a page fetched before now (an archived response's WARC-Date):
+    # the record's crawled_at, and the "now" of relative dates and of the future check.
+    fetched_at: datetime | None = None
 
     # Decided by the pipelines.
     authors: list[str] = field(default_factory=list)

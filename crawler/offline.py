@@ -6,9 +6,10 @@ saved page is cleaned exactly as a crawled one is.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, TextResponse
 from scrapy.settings import BaseSettings
 
 from crawler.extraction import ArticlePage
@@ -40,7 +41,11 @@ class OfflineExtractor:
         return self._spiders[cls]
 
     def extract(self, body: bytes, url: str) -> dict[str, Any]:
-        spider = self.spider_for(url)
-        response = HtmlResponse(url=url, body=body)
+        return self.extract_response(HtmlResponse(url=url, body=body))
+
+    def extract_response(self, response: TextResponse, fetched_at: datetime | None = None) -> dict[str, Any]:
+        """The record of a page fetched earlier (at *fetched_at*: its ``crawled_at``), headers and all."""
+        spider = self.spider_for(response.url)
         draft = ArticlePage.from_response(response, spider).draft()
+        draft.fetched_at = fetched_at
         return self.pipelines.run(draft, spider)

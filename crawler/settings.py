@@ -58,6 +58,10 @@ VNNEWS_BACKFILL_MAX_PAGES = 200
 VNNEWS_MIRROR = os.environ.get("VNNEWS_MIRROR") or None
 
 DOWNLOADER_MIDDLEWARES = {
+    # The WARC archive (VNNEWS_WARC_DIR) sees each response after HttpCompressionMiddleware (590) has
+    # decoded it and before RedirectMiddleware, moved below it from 600, turns a redirect into a request.
+    "crawler.warc.WarcArchiveMiddleware": 587,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": 585,
     # Before RetryMiddleware (550), so that it sees every failed attempt.
     "crawler.middlewares.UnreachableGuard": 560,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -67,6 +71,12 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # Connection failures, with no page fetched yet, after which a crawl stops (0: never).
 VNNEWS_UNREACHABLE_AFTER = 3
+
+# Archive every response the crawl fetched, with its request, in gzipped WARC 1.1 files under this
+# folder (crawler/warc.py); a new file once one passes VNNEWS_WARC_MAX_SIZE bytes.  `scrapy reextract`
+# reads them back.
+VNNEWS_WARC_DIR = os.environ.get("VNNEWS_WARC_DIR") or None
+VNNEWS_WARC_MAX_SIZE = 1_000_000_000
 
 DOWNLOAD_HANDLERS = {
     "http": "crawler.mirror.MirrorDownloadHandler",

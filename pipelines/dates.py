@@ -57,7 +57,8 @@ class DatesPipeline(ArticlePipeline):
     ``vnnews/dates/missing``, ``vnnews/dates/unparsed``, ``vnnews/dates/future``, ``vnnews/dates/no_time``,
     ``vnnews/dates/modified_before_published``.
 
-    *now* returns the crawl time (default: the clock); tests pass a fixed one.
+    *now* returns the crawl time (default: the clock); tests pass a fixed one.  A draft of a page
+    fetched earlier (``fetched_at``, an archived response) is judged at its fetch time instead.
     """
 
     def __init__(
@@ -70,7 +71,7 @@ class DatesPipeline(ArticlePipeline):
         self.now = now if now is not None else vietnam_now
 
     def process(self, item: ArticleDraft, spider: Any) -> ArticleDraft:
-        crawl_time = vietnam_time(self.now())
+        crawl_time = vietnam_time(item.fetched_at or self.now())
 
         published = self._choose(item, "published", crawl_time)
         if published is not None and published[2] in METADATA_ORIGINS:

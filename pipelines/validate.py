@@ -97,7 +97,7 @@ class ValidatePipeline(ArticlePipeline):
                 f"{item.url} ({body_chars} characters of body and {text_chars - body_chars} of lead,"
                 f" {min_chars} needed)",
             )
-        record = build_record(item)
+        record = build_record(item, item.fetched_at)
         errors = schema_errors(record)
         if errors:
             # A bug, not a page: the close-of-crawl health check fails the crawl on any of these.
