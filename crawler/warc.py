@@ -27,11 +27,12 @@ import gzip
 import io
 import logging
 import os
-import uuid
+import zlib
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
+from http.client import HTTPException
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -96,8 +97,7 @@ def warc_record(
 ) -> tuple[str, bytes]:
     """One WARC 1.1 record as its own gzip member: (its WARC-Record-ID, the bytes)."""
     record = WarcRecord()
-    record_id = f"<urn:uuid:{uuid.uuid4()}>"
-    record.init_headers(record_type, record_id.encode())
+    record.init_headers(record_type)
     if url is not None:
         record.headers["WARC-Target-URI"] = url
     record.record_date = date
@@ -108,7 +108,7 @@ def warc_record(
         record.is_http = True
     out = io.BytesIO()
     record.write(out, checksum_data=http)
-    return record_id, gzip.compress(out.getvalue(), compresslevel=GZIP_LEVEL, mtime=0)
+    return record.record_id, gzip.compress(out.getvalue(), compresslevel=GZIP_LEVEL, mtime=0)
 
 
 def exchange_records(request: Request, response: Response, date: datetime) -> bytes:
@@ -238,6 +238,56 @@ class ArchivedResponse:
         return cls(url=self.url, status=self.status, headers=headers, body=self.body)
 
 
+class KeepingTail:
+    """A stream that keeps the bytes read since a mark (the start of the last record seen).
+
+    FastWARC ends its iteration quietly where a gzipped file stops inside a
+    member's header or trailer; what is kept lets the reader check that the
+    file ends with whole gzip members.
+    """
+
+    def __init__(self, stream: IO[bytes] | Any) -> None:
+        self.stream = stream
+        self.kept = bytearray()
+        self.kept_from = 0
+        self.position = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.kept += data
+        self.position += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self.position
+
+    def at_end(self) -> bool:
+        """Whether the stream has nothing more to give (a file cut short, not a corrupt one)."""
+        try:
+            return not self.stream.read(1)
+        except (OSError, HTTPException):
+            return False
+
+    def mark(self, position: int) -> None:
+        """Forget the bytes before *position* (an offset in the stream)."""
+        if position > self.kept_from:
+            del self.kept[: position - self.kept_from]
+            self.kept_from = position
+
+    def ends_whole(self) -> bool:
+        """Whether the bytes kept are whole gzip members (or not gzip at all)."""
+        data = bytes(self.kept)
+        if data[:2] != b"\x1f\x8b":
+            return True
+        while data:
+            member = zlib.decompressobj(wbits=31)
+            member.decompress(data)
+            if not member.eof:
+                return False
+            data = member.unused_data
+        return True
+
+
 class ArchiveReader:
     """The HTTP responses of one WARC file (gzipped or not), streamed from *stream*.
 
@@ -245,12 +295,13 @@ class ArchiveReader:
     whole; the others are skipped without their payload leaving the library.
     A file that ends inside a record, or whose bytes stop making sense, is read
     up to there: ``broken`` then says why, and the iteration ends normally.
+    (A file cut exactly between two records cannot be told from a whole one.)
 
     ``records``: response records seen; ``matched``: those of the hosts.
     """
 
     def __init__(self, stream: IO[bytes] | Any, hosts: Collection[str] | None = None) -> None:
-        self.stream = stream
+        self.stream = KeepingTail(stream)
         self.hosts = hosts
         self.records = 0
         self.matched = 0
@@ -260,22 +311,20 @@ class ArchiveReader:
         hosts = self.hosts
         try:
             for record in ArchiveIterator(self.stream, record_types=WarcRecordType.response):
+                self.stream.mark(record.stream_pos)
                 self.records += 1
                 if record.headers.get("Content-Length") is None:
-                    self._cut_short()
-                    return
+                    return self._cut_short()
                 url = record.headers.get("WARC-Target-URI") or ""
                 if hosts is not None and host_of(url) not in hosts:
                     # Skipped all the same, but counted here to know whether it was whole.
                     if record.reader is None or record.reader.consume() < record.content_length:
-                        self._cut_short()
-                        return
+                        return self._cut_short()
                     continue
                 http = record.http_headers
                 body = record.reader.read() if record.reader is not None else b""
                 if http is None or http.status_code is None or len(body) < record.content_length:
-                    self._cut_short()
-                    return
+                    return self._cut_short()
                 self.matched += 1
                 yield ArchivedResponse(
                     url=url,
@@ -284,8 +333,17 @@ class ArchiveReader:
                     headers=list(http.items()),
                     body=body,
                 )
-        except OSError as exc:
-            self.broken = f"unreadable after {self.records} records ({exc})"
+        except (OSError, HTTPException) as exc:
+            # A file that ends inside a record's headers, a corrupt one, or a download that failed
+            # (OSError, or http.client's IncompleteRead).
+            if self.stream.at_end():
+                self.broken = f"cut short after {self.records} records"
+            else:
+                self.broken = f"unreadable after {self.records} records ({exc})"
+            return None
+        if not self.stream.ends_whole():
+            self.broken = f"cut short after {self.records} records"
+        return None
 
     def _cut_short(self) -> None:
         self.records -= 1

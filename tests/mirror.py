@@ -19,6 +19,8 @@ class Page:
     status: int = 200
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    # Set: the answer waits until the event is set (a test's stuck download), at most a minute.
+    hold: threading.Event | None = None
 
 
 def redirect(to: str, status: int = 301) -> Page:
@@ -41,6 +43,8 @@ class MirrorServer:
                 )
 
             def send_page(self, page: Page) -> None:
+                if page.hold is not None:
+                    page.hold.wait(60)
                 self.send_response(page.status)
                 self.send_header("Content-Type", page.content_type)
                 self.send_header("Content-Length", str(len(page.body)))
