@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from scrapy.exceptions import DropItem
-from scrapy.http import TextResponse
+from scrapy.http import HtmlResponse
 from scrapy.settings import BaseSettings
 
 from crawler.extraction import NotAnArticle
@@ -48,7 +48,8 @@ class Replayer:
                 self.counts["skipped/not_article_url"] += 1
                 continue
             response = archived.response()
-            if not isinstance(response, TextResponse):
+            # Pages only: Scrapy makes a TextResponse of some images and of feeds, which are no article.
+            if not isinstance(response, HtmlResponse):
                 self.counts["skipped/not_html"] += 1
                 continue
             self.counts["pages"] += 1

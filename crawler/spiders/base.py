@@ -82,6 +82,9 @@ class NewsSpider(scrapy.Spider):
     # -- the outlet ---------------------------------------------------------------------
     # Its domain: the records' "outlet", and the domain the crawl keeps to (subdomains included).
     outlet: ClassVar[str] = ""
+    # Hosts besides the outlet's domain and www.<domain> that serve its articles ("m.vtv.vn"): the
+    # pages `scrapy ccnews` keeps from Common Crawl's archive are those of these hosts.
+    subdomains: ClassVar[Sequence[str]] = ()
     # The language it publishes in, for pages that do not say.
     language: ClassVar[str] = "vi"
     # The names it credits itself by, its owners' included ("VTV Online", "Đài Truyền hình Việt Nam"):
