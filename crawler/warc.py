@@ -28,6 +28,7 @@ import io
 import logging
 import os
 import zlib
+from collections import deque
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -239,23 +240,24 @@ class ArchivedResponse:
 
 
 class KeepingTail:
-    """A stream that keeps the bytes read since a mark (the start of the last record seen).
+    """A stream that keeps the chunks read since a mark (the start of the last record seen).
 
     FastWARC ends its iteration quietly where a gzipped file stops inside a
     member's header or trailer; what is kept lets the reader check that the
-    file ends with whole gzip members.
+    file ends with whole gzip members.  Chunks are kept as read, never copied.
     """
 
     def __init__(self, stream: IO[bytes] | Any) -> None:
         self.stream = stream
-        self.kept = bytearray()
-        self.kept_from = 0
+        self.chunks: deque[tuple[int, bytes]] = deque()  # (offset in the stream, bytes)
         self.position = 0
+        self.mark_position = 0
 
     def read(self, size: int = -1) -> bytes:
         data = self.stream.read(size)
-        self.kept += data
-        self.position += len(data)
+        if data:
+            self.chunks.append((self.position, data))
+            self.position += len(data)
         return data
 
     def tell(self) -> int:
@@ -269,14 +271,18 @@ class KeepingTail:
             return False
 
     def mark(self, position: int) -> None:
-        """Forget the bytes before *position* (an offset in the stream)."""
-        if position > self.kept_from:
-            del self.kept[: position - self.kept_from]
-            self.kept_from = position
+        """Forget the chunks that end before *position* (an offset in the stream)."""
+        chunks = self.chunks
+        while len(chunks) > 1 and chunks[1][0] <= position:
+            chunks.popleft()
+        self.mark_position = position
 
     def ends_whole(self) -> bool:
-        """Whether the bytes kept are whole gzip members (or not gzip at all)."""
-        data = bytes(self.kept)
+        """Whether the bytes from the mark on are whole gzip members (or not gzip at all)."""
+        if not self.chunks:
+            return True
+        first_offset = self.chunks[0][0]
+        data = b"".join(chunk for _, chunk in self.chunks)[max(0, self.mark_position - first_offset) :]
         if data[:2] != b"\x1f\x8b":
             return True
         while data:
@@ -310,8 +316,11 @@ class ArchiveReader:
     def __iter__(self) -> Iterator[ArchivedResponse]:
         hosts = self.hosts
         try:
-            for record in ArchiveIterator(self.stream, record_types=WarcRecordType.response):
+            # Every record, not only responses, so that what the stream keeps stays one record long.
+            for record in ArchiveIterator(self.stream):
                 self.stream.mark(record.stream_pos)
+                if record.record_type != WarcRecordType.response:
+                    continue
                 self.records += 1
                 if record.headers.get("Content-Length") is None:
                     return self._cut_short()
