@@ -18,7 +18,7 @@ download (``scrapy reextract``, ``scrapy ccnews``), optionally only those of
 some hosts, and reads a truncated or corrupt file up to the break, saying so.
 
 The library is FastWARC (resiliparse): on the same gzipped WARC it reads
-records several times faster than warcio (see ``bench/README.md``).
+records 2.7 times as fast as warcio (``bench/ccnews.py``, figures in ``bench/README.md``).
 """
 
 from __future__ import annotations
