@@ -256,12 +256,20 @@ def test_ccnews_reads_warc_files_given_and_only_the_outlets_asked_for(tmp_path: 
     archive, _, _ = build_archive(tmp_path / "site")
     out = tmp_path / "vtv.jsonl"
     files = tmp_path / "site" / "crawl-data" / "CC-NEWS" / MONTHS[0]
-    result = run_scrapy("ccnews", "--outlets", "vtv", "--processes", "1", "-O", str(out), str(files))
+    command = ("ccnews", "--outlets", "vtv", "--processes", "1", "-O", str(out), str(files))
+    result = run_scrapy(*command)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert sorted(r["url"] for r in read_jsonl(out)) == sorted(
-        u for u in archive.expected if "//vtv.vn/" in u
-    )
+    vtv = sorted(u for u in archive.expected if "//vtv.vn/" in u)
+    assert sorted(r["url"] for r in read_jsonl(out)) == vtv
     assert "10 records read, 2 of the outlets, 2 pages parsed, 2 records exported" in result.stderr
+    # Another site's page, kept with --domains, goes through the generic extraction (it is no article).
+    result = run_scrapy(*command, "--domains", "example.org")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(r["url"] for r in read_jsonl(out)) == vtv
+    assert (
+        "10 records read, 3 of the outlets, 3 pages parsed, 2 records exported, 0 already exported; "
+        "skipped: not_article 1; dropped: -"
+    ) in result.stderr
 
 
 def test_the_hosts_kept() -> None:
