@@ -142,16 +142,20 @@ class WarcArchive:
         self.paths: list[Path] = []
 
     def write(self, data: bytes) -> None:
-        """Append whole records: one unbuffered write, so that a kill leaves no part of them."""
+        """Append whole records, starting a file first when none is open, closing it once it is full."""
         if self.file is None:
             self._open()
+        self._append(data)
+        if self.size >= self.max_size:
+            self.close()
+
+    def _append(self, data: bytes) -> None:
+        # One write to a file opened unbuffered: a kill leaves all of *data* or none of it.
         assert self.file is not None
         view = memoryview(data)
         while view:
             view = view[self.file.write(view) or 0 :]
         self.size += len(data)
-        if self.size >= self.max_size:
-            self.close()
 
     def _open(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -168,7 +172,7 @@ class WarcArchive:
             headers={"WARC-Filename": path.name, "Content-Type": "application/warc-fields"},
             http=False,
         )
-        self.write(record)
+        self._append(record)
 
     def close(self) -> None:
         if self.file is not None:
