@@ -133,10 +133,14 @@ def read_file(job: FileJob) -> FileResult:
     except OSError as exc:
         result.broken = f"cannot open ({exc})"
         return result
-    with stream:
-        reader = ArchiveReader(stream, job.hosts)
-        result.records = list(replayer.records(reader))
-    result.read, result.matched, result.broken = reader.records, reader.matched, reader.broken
+    reader = ArchiveReader(stream, job.hosts)
+    try:
+        with stream:
+            result.records = list(replayer.records(reader))
+        result.broken = reader.broken
+    except Exception as exc:  # whatever else stops a file stops it alone, named with the others that broke
+        result.broken = f"failed after {reader.records} records ({exc!r})"
+    result.read, result.matched = reader.records, reader.matched
     result.counts = replayer.counts
     return result
 

@@ -10,6 +10,7 @@ the record's WARC-Date.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -22,6 +23,8 @@ from crawler.extraction import NotAnArticle
 from crawler.items import Record
 from crawler.offline import OfflineExtractor
 from crawler.warc import ArchiveReader
+
+logger = logging.getLogger(__name__)
 
 
 class Replayer:
@@ -60,6 +63,10 @@ class Replayer:
                 continue
             except DropItem as exc:
                 self.counts[f"dropped/{str(exc).split(':', 1)[0]}"] += 1
+                continue
+            except Exception as exc:  # a bug on one page, as a crawl's callback: logged, counted, not fatal
+                logger.error("Failed to extract %s: %r", archived.url, exc)
+                self.counts[f"failed/{type(exc).__name__}"] += 1
                 continue
             yield record
 

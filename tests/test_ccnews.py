@@ -216,7 +216,7 @@ def test_ccnews_over_a_listing_with_a_file_cut_short(tmp_path: Path) -> None:
         assert (
             "ccnews: 3 files read, 0 already done, 1 cut short or broken; 12 records read, 10 of the outlets, "
             "7 pages parsed, 7 records exported, 0 already exported; "
-            "skipped: not_html 1, status_301 1, status_404 1; dropped: -"
+            "skipped: not_html 1, status_301 1, status_404 1; dropped: -; failed: -"
         ) in result.stderr
         assert (
             f"ccnews: {server.url}crawl-data/CC-NEWS/2026/08/{cut.name}: cut short after 2 records"
@@ -268,7 +268,7 @@ def test_ccnews_reads_warc_files_given_and_only_the_outlets_asked_for(tmp_path: 
     assert sorted(r["url"] for r in read_jsonl(out)) == vtv
     assert (
         "10 records read, 3 of the outlets, 3 pages parsed, 2 records exported, 0 already exported; "
-        "skipped: not_article 1; dropped: -"
+        "skipped: not_article 1; dropped: -; failed: -"
     ) in result.stderr
 
 

@@ -108,7 +108,7 @@ def test_round_trip_of_a_mirror_crawl(tmp_path: Path) -> None:
         assert {**record, "crawled_at": None} == {**crawled[url], "crawled_at": None}
     assert (
         "reextract: 2 files, 32 responses, 9 pages parsed, 8 records exported; "
-        "skipped: not_article 1, not_article_url 4, status_301 2, status_404 17; dropped: -"
+        "skipped: not_article 1, not_article_url 4, status_301 2, status_404 17; dropped: -; failed: -"
     ) in result.stderr
 
 

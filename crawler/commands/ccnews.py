@@ -103,7 +103,7 @@ class Command(ScrapyCommand):
             f"{len(summary.broken)} cut short or broken; {c['read']} records read, {c['matched']} of the "
             f"outlets, {c['pages']} pages parsed, {c['exported']} records exported, "
             f"{c['already_exported']} already exported; skipped: {counts_line(c, 'skipped/')}; "
-            f"dropped: {counts_line(c, 'dropped/')}",
+            f"dropped: {counts_line(c, 'dropped/')}; failed: {counts_line(c, 'failed/')}",
             file=sys.stderr,
         )
         for line in summary.broken:

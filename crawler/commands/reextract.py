@@ -73,7 +73,8 @@ class Command(ScrapyCommand):
         print(
             f"reextract: {len(files)} files, {progress.counts.get('responses', 0)} responses, "
             f"{counts['pages']} pages parsed, {progress.counts.get('exported', 0)} records exported; "
-            f"skipped: {counts_line(counts, 'skipped/')}; dropped: {counts_line(counts, 'dropped/')}",
+            f"skipped: {counts_line(counts, 'skipped/')}; dropped: {counts_line(counts, 'dropped/')}; "
+            f"failed: {counts_line(counts, 'failed/')}",
             file=sys.stderr,
         )
         for line in broken:
