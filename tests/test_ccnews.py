@@ -53,7 +53,17 @@ def day(n: int) -> datetime:
     return datetime(2026, 7, n, 3, 15, tzinfo=UTC)
 
 
-OTHER_SITE = b"<html><head><title>Other</title></head><body><p>" + b"Not ours. " * 80 + b"</p></body></html>"
+OTHER_TITLE = "Một trang tin của trang khác"
+OTHER_PARAGRAPHS = [
+    "Đây là bài của một trang tin khác, không phải của các báo mà dự án có spider riêng, nằm cùng tệp WARC.",
+    "Chỉ khi được nêu trong --domains thì trang này mới được đọc, qua phần trích xuất chung của dự án.",
+    "Bản ghi của nó mang tên miền của trang làm outlet, tiêu đề và thân bài như trang đã in ra.",
+]
+OTHER_SITE = (
+    f'<html lang="vi"><head><title>{OTHER_TITLE}</title></head><body><article><h1>{OTHER_TITLE}</h1>'
+    + "".join(f"<p>{p}</p>" for p in OTHER_PARAGRAPHS)
+    + "</article></body></html>"
+).encode()
 
 
 class Archive:
@@ -262,14 +272,19 @@ def test_ccnews_reads_warc_files_given_and_only_the_outlets_asked_for(tmp_path: 
     vtv = sorted(u for u in archive.expected if "//vtv.vn/" in u)
     assert sorted(r["url"] for r in read_jsonl(out)) == vtv
     assert "10 records read, 2 of the outlets, 2 pages parsed, 2 records exported" in result.stderr
-    # Another site's page, kept with --domains, goes through the generic extraction (it is no article).
+    # Another site's page, kept with --domains, goes through the generic extraction.
     result = run_scrapy(*command, "--domains", "example.org")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert sorted(r["url"] for r in read_jsonl(out)) == vtv
-    assert (
-        "10 records read, 3 of the outlets, 3 pages parsed, 2 records exported, 0 already exported; "
-        "skipped: not_article 1; dropped: -; failed: -"
-    ) in result.stderr
+    records = {r["url"]: r for r in read_jsonl(out)}
+    assert sorted(records) == sorted([*vtv, "https://example.org/news/1.html"])
+    other = records["https://example.org/news/1.html"]
+    assert (other["outlet"], other["title"], other["body"]) == (
+        "example.org",
+        OTHER_TITLE,
+        "\n\n".join(OTHER_PARAGRAPHS),
+    )
+    assert other["crawled_at"] == "2026-07-01T03:15:00+00:00"
+    assert "10 records read, 3 of the outlets, 3 pages parsed, 3 records exported" in result.stderr
 
 
 def test_the_hosts_kept() -> None:
