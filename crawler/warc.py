@@ -159,9 +159,14 @@ class WarcArchive:
 
     def _open(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        path = self.directory / f"{self.prefix}-{self.started}-{self.serial:05d}.warc.gz"
-        self.serial += 1
-        self.file = path.open("xb", buffering=0)
+        while True:
+            path = self.directory / f"{self.prefix}-{self.started}-{self.serial:05d}.warc.gz"
+            self.serial += 1
+            try:
+                self.file = path.open("xb", buffering=0)
+                break
+            except FileExistsError:  # another crawl of the spider, started in the same second
+                continue
         self.size = 0
         self.paths.append(path)
         info = f"software: {self.software}\r\nformat: WARC File Format 1.1\r\n".encode()
@@ -198,6 +203,8 @@ class WarcArchiveMiddleware:
         if not directory:
             raise NotConfigured("VNNEWS_WARC_DIR is not set")
         assert crawler.spidercls is not None
+        # Made now, so that a folder that cannot be written stops the crawl before it fetches anything.
+        Path(directory).mkdir(parents=True, exist_ok=True)
         archive = WarcArchive(
             directory,
             prefix=f"vnnews-{crawler.spidercls.name}",
