@@ -189,3 +189,23 @@ def test_a_file_cut_short_is_read_up_to_the_break() -> None:
             readable = whole_members + (len(bytes_there) >= block_end)
             assert len(urls) == readable, cut
             assert reader.broken == f"cut short after {readable} records", cut
+
+
+def test_two_archives_started_in_the_same_second_write_their_own_files(tmp_path: Path) -> None:
+    from crawler.warc import WarcArchive
+
+    first = WarcArchive(tmp_path, "vnnews-vtv", max_size=10**9)
+    second = WarcArchive(tmp_path, "vnnews-vtv", max_size=10**9)
+    second.started = first.started
+    date = datetime(2026, 7, 1, 3, 0, tzinfo=UTC)
+    for n, archive in enumerate((first, second)):
+        block = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\npage"
+        archive.write(
+            warc_record(WarcRecordType.response, block, url=f"https://vtv.vn/{n}.htm", date=date)[1]
+        )
+        archive.close()
+    names = [f"vnnews-vtv-{first.started}-00000.warc.gz", f"vnnews-vtv-{first.started}-00001.warc.gz"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == names
+    for n, name in enumerate(names):
+        with (tmp_path / name).open("rb") as stream:
+            assert [r.url for r in ArchiveReader(stream)] == [f"https://vtv.vn/{n}.htm"]
