@@ -4,7 +4,9 @@ A generated WARC file of CC-NEWS size (``--mb``, 1,000 by default: CC-NEWS files
 are about 1 GB) of real-size pages (bench/sitegen.py's chrome around the vtv.vn
 fixture: 100-300 KB each), each record gzipped on its own as Common Crawl's are;
 ``--outlet-share`` (2 %) of them are distinct vtv.vn articles, the rest pages of
-other hosts.  On that file, one process each:
+other hosts.  The file is generated once under /tmp (all cores; about 7 minutes a GB on 2 cores) and kept
+with ``--keep``.  On that file, one process each, rates per CPU-second (a shared machine's wall clock says
+more of the others' work than of ours), medians of ``--runs`` alternated runs:
 
 * the bare libraries: FastWARC's and warcio's iterators reading every response
   record's target URI (what a host filter needs at least), and nothing else;
@@ -13,7 +15,8 @@ other hosts.  On that file, one process each:
 * the extraction alone: the outlets' pages, held in memory, through
   ``crawler.replay.Replayer`` (the article parse and every pipeline);
 * ``scrapy ccnews --processes N`` end to end over N hard links of the file, for
-  each N of ``--processes`` (1,2 by default): files per second against N = 1.
+  each N of ``--processes`` (1,2 by default): files per second of wall time against N = 1, and the CPU
+  seconds a file of all its processes (the same for every N when running N at once adds no work).
 
 Targets: the filter at least 80 % of the bare FastWARC loop's records/s; N
 processes at least 0.8·N times one process's files/s.
