@@ -281,6 +281,17 @@ class KeepingTail:
         except (OSError, HTTPException):
             return False
 
+    def starts_like_warc(self) -> bool:
+        """Whether the stream begins as a WARC file does (or may, being too short to tell)."""
+        if not self.chunks or self.chunks[0][0] != 0:
+            return True  # a record was read: it is one
+        start = b"".join(chunk for _, chunk in self.chunks)[:65536]
+        if len(start) < 2:
+            return True
+        if start[:2] == b"\x1f\x8b":
+            start = zlib.decompressobj(wbits=31).decompress(start, 8)
+        return b"WARC/".startswith(start[:5])
+
     def mark(self, position: int) -> None:
         """Forget the chunks that end before *position* (an offset in the stream)."""
         chunks = self.chunks
@@ -356,7 +367,9 @@ class ArchiveReader:
         except (OSError, HTTPException) as exc:
             # A file that ends inside a record's headers, a corrupt one, or a download that failed
             # (OSError, or http.client's IncompleteRead).
-            if self.stream.at_end():
+            if not self.stream.starts_like_warc():
+                self.broken = "not a WARC file"
+            elif self.stream.at_end():
                 self.broken = f"cut short after {self.records} records"
             else:
                 self.broken = f"unreadable after {self.records} records ({exc})"

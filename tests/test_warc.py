@@ -209,3 +209,9 @@ def test_two_archives_started_in_the_same_second_write_their_own_files(tmp_path:
     for n, name in enumerate(names):
         with (tmp_path / name).open("rb") as stream:
             assert [r.url for r in ArchiveReader(stream)] == [f"https://vtv.vn/{n}.htm"]
+
+
+def test_a_file_that_is_no_warc_says_so() -> None:
+    for junk in (b"hello world\n" * 10, gzip.compress(b"hello world\n" * 10)):
+        reader = ArchiveReader(io.BytesIO(junk))
+        assert (list(reader), reader.broken) == ([], "not a WARC file")
