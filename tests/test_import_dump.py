@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
+import pty
 import re
+import struct
+import subprocess
+import sys
+import termios
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -25,7 +32,7 @@ from crawler.dumps import (
 )
 from crawler.outlets import self_names_by_outlet
 from crawler.schema import schema_errors
-from tests.conftest import SEEDS, read_jsonl, run_scrapy, shared_file
+from tests.conftest import ROOT, SEEDS, read_jsonl, run_scrapy, shared_file
 
 # The outlets the spiders know, with the names they credit themselves by.
 KNOWN = self_names_by_outlet(get_project_settings())
@@ -420,6 +427,12 @@ def test_import_dump_command(tmp_path: Path) -> None:
     assert result.stdout == ""
     problems = [line for line in result.stderr.splitlines() if line.startswith(str(tmp_path))]
     assert problems == [f"{empty}: empty file", f"{binary}: not text (binary file)"]
+    # stderr is not a terminal: the progress is a log line (every 30 s, and one at the end).
+    assert re.fullmatch(
+        r"\S+ \S+ \[crawler\.progress\] INFO: "
+        r"import-dump: 6/6 files; [\d.]+ files/s; imported 4, failed 2; done in \d+ s",
+        result.stderr.splitlines()[-1],
+    ), result.stderr[-2000:]
     records = read_jsonl(out)
     assert [r["outlet"] for r in records] == [
         "vtv.vn",
@@ -572,3 +585,45 @@ def test_a_dump_without_a_link_has_an_id_from_its_content(tmp_path: Path) -> Non
 def test_a_dump_with_a_link_keeps_the_id_of_its_url(importer: DumpImporter) -> None:
     record = import_seed("004")
     assert record["id"] == hashlib.sha1(NGUOILAMBAO_URL.encode("utf-8")).hexdigest()
+
+
+def test_import_dump_shows_a_bar_on_a_terminal(tmp_path: Path) -> None:
+    """With stderr on a terminal (a real pseudo-terminal here), the progress is a tqdm bar."""
+    out = tmp_path / "out.jsonl"
+    controller, terminal = pty.openpty()
+    # A terminal of 120 columns: a new pseudo-terminal has none, and tqdm fits its bar to the width.
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    try:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "import-dump",
+                str(seed("001")),
+                str(seed("004")),
+                "-O",
+                str(out),
+            ],
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=terminal,
+        )
+        os.close(terminal)
+        shown = b""
+        while True:  # until the command has exited and its side of the terminal is closed
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # EIO: nothing left to read
+                break
+            if not chunk:
+                break
+            shown += chunk
+        assert process.wait(timeout=120) == 0, shown.decode(errors="replace")
+    finally:
+        os.close(controller)
+    screen = shown.decode("utf-8", errors="replace")
+    assert re.search(r"import-dump: 100%\S* 2/2 \[[\d:]+<[\d:]+, +[\d.]+file/s, imported=2\]", screen), screen
+    assert "[crawler.progress] INFO" not in screen
+    assert len(read_jsonl(out)) == 2

@@ -1,6 +1,7 @@
 """``scrapy import-dump PATH... [-O FILE | -o FILE] [--outlet DOMAIN]``: saved article text → JSONL.
 
-Scrapy names a command after its module, so this file's name is the command's.
+Scrapy names a command after its module, so this file's name is the command's. A long import shows
+its progress (``crawler/progress.py``): a bar on a terminal, a log line every 30 s elsewhere.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import TextIO
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import DropItem, UsageError
+from scrapy.utils.log import configure_logging
 
 from crawler.dumps import DumpImporter, NotADump, dump_files, normalize_outlet
+from crawler.progress import Progress
 from pipelines.export import record_line
 from pipelines.topics import check_topics
 
@@ -25,7 +28,10 @@ OUTLET_DOMAIN = re.compile(r"^[a-z0-9.-]+\.[a-z]+$")
 
 class Command(ScrapyCommand):
     requires_project = True
-    default_settings = {"LOG_LEVEL": "WARNING"}
+    # No crawl: no engine to start, and so none of its start-up lines in the log, which is left to
+    # the progress lines and warnings.
+    requires_crawler_process = False
+    default_settings = {"LOG_LEVEL": "INFO"}
 
     def syntax(self) -> str:
         return "PATH... [-O FILE | -o FILE] [--outlet DOMAIN]"
@@ -65,19 +71,25 @@ class Command(ScrapyCommand):
         outlet = normalize_outlet(opts.outlet) if opts.outlet else None
         if outlet is not None and not OUTLET_DOMAIN.match(outlet):
             raise UsageError(f"--outlet takes a domain such as vnexpress.net, not {opts.outlet!r}")
+        configure_logging(self.settings)
         importer = DumpImporter(self.settings, outlet=outlet)
+        paths = list(dump_files(args))
         with ExitStack() as stack:
             out = self._open_output(opts, stack)
-            for path in dump_files(args):
+            progress = stack.enter_context(Progress("import-dump", total=len(paths), unit="file"))
+            for path in paths:
                 try:
                     record = importer.import_file(path)
                 except NotADump as exc:
                     self._fail(path, str(exc))
-                    continue
+                    progress.count(failed=1)
                 except DropItem as exc:
                     self._fail(path, f"dropped ({exc})")
-                    continue
-                out.write(record_line(record) + "\n")
+                    progress.count(failed=1)
+                else:
+                    out.write(record_line(record) + "\n")
+                    progress.count(imported=1)
+                progress.advance()
 
     @staticmethod
     def _open_output(opts: Namespace, stack: ExitStack) -> TextIO:
