@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import lxml.html
 from scrapy.utils.project import get_project_settings
 
 from crawler.outlets import outlet_spiders
@@ -93,6 +94,30 @@ def test_crawlall_runs_outlets_side_by_side_and_fails_when_one_is_broken(tmp_pat
         "-",
         "ok",
     ]  # robots.txt, 9 feeds, the sitemap, 7 listings
+
+    # The report reads what these crawls wrote: their summaries and exports.
+    report = run_scrapy("report", env={"VNNEWS_DATA_DIR": str(data)})
+    assert report.returncode == 0, report.stderr[-3000:]
+    assert report.stdout == f"report: {data / 'report.html'}\n"
+    page = lxml.html.fromstring((data / "report.html").read_text(encoding="utf-8"))
+    overview = [
+        [td.text_content() for td in tr.xpath("td")]
+        for tr in page.xpath("//table[@class='overview']/tbody/tr")
+    ]
+    # outlet, runs, failed, (last run), last status, articles, published_at, authors, latest failure
+    assert [row[:3] + row[4:] for row in overview] == [
+        [
+            "tuoitre.vn",
+            "1",
+            "1",
+            "FAILED",
+            "0",
+            "-",
+            "-",
+            "tuoitre (tuoitre.vn): health check failed: records: 0 seen, at least 1 needed",
+        ],
+        ["vtv.vn", "2", "0", "ok", "12", "100 %", "100 %", "-"],
+    ]
 
 
 def test_crawlall_refuses_a_shared_jobdir_and_unknown_outlets(tmp_path: Path) -> None:
