@@ -270,14 +270,24 @@ def table(header: Iterable[str], rows: Iterable[Iterable[object]], css_class: st
     return f"<table{class_attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+Rows = list[dict[str, Any]]
+# A chart whose data are named (alt.Data(name=...)), and its rows by name.
+Charted = tuple[alt.TopLevelMixin, dict[str, Rows]]
+
+
 class Page:
     """The charts' specs, numbered as they are added, and the HTML of the sections around them."""
 
     def __init__(self) -> None:
         self.specs: list[dict[str, Any]] = []
 
-    def chart(self, chart: alt.TopLevelMixin, name: str) -> str:
-        self.specs.append(chart.to_dict())
+    def chart(self, name: str, charted: Charted) -> str:
+        chart, datasets = charted
+        spec = chart.to_dict()
+        # The rows join the spec after Altair has checked it: its schema check walks every value of
+        # inline data, which took a minute for two weeks of runs every 15 minutes.
+        spec["datasets"] = datasets
+        self.specs.append(spec)
         return f'<div class="chart" id="chart-{len(self.specs)}" data-chart="{_esc(name)}"></div>'
 
     def panel(self, title: str, chart_html: str, table_html: str, note: str = "") -> str:
@@ -298,14 +308,17 @@ DAY_AXIS = alt.Axis(format="%d/%m", tickCount="day", labelAngle=0, labelOverlap=
 LEGEND = alt.Legend(orient="bottom", title=None)
 
 
-def runs_chart(runs: list[Run]) -> alt.TopLevelMixin:
+def runs_chart(runs: list[Run]) -> Charted:
     rows = [
-        {"run": _chart_time(run.started_at), "measure": measure, "records": value}
+        {
+            "run": _chart_time(run.started_at),
+            **dict(zip(RUN_MEASURES, (run.exported, run.new, run.updated, run.errors), strict=True)),
+        }
         for run in runs
-        for measure, value in zip(RUN_MEASURES, (run.exported, run.new, run.updated, run.errors), strict=True)
     ]
     lines = (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(name="runs"))
+        .transform_fold(list(RUN_MEASURES), as_=["measure", "records"])
         .mark_line(point=True)
         .encode(
             x=alt.X("run:T", title="run (Vietnam time)", axis=RUN_AXIS, scale=RUN_SCALE),
@@ -315,29 +328,31 @@ def runs_chart(runs: list[Run]) -> alt.TopLevelMixin:
         )
     )
     failed = [
-        {"run": _chart_time(run.started_at), "status": "FAILED", "problem": " | ".join(run.problems)}
+        {"run": _chart_time(run.started_at), "problem": " | ".join(run.problems)}
         for run in runs
         if not run.ok
     ]
     chart: alt.TopLevelMixin = lines
+    datasets = {"runs": rows}
     if failed:
+        datasets["failed"] = failed
         rules = (
-            alt.Chart(alt.Data(values=failed))
+            alt.Chart(alt.Data(name="failed"))
             .mark_rule(color=FAILED_COLOR, strokeDash=[4, 3], strokeWidth=2)
             .encode(x="run:T", tooltip=[alt.Tooltip("run:T", format="%Y-%m-%d %H:%M"), "problem:N"])
         )
         chart = alt.layer(lines, rules)
-    return chart.properties(width=WIDTH, height=HEIGHT)
+    return chart.properties(width=WIDTH, height=HEIGHT), datasets
 
 
-def drops_chart(runs: list[Run]) -> alt.TopLevelMixin:
+def drops_chart(runs: list[Run]) -> Charted:
     rows = [
         {"run": _chart_time(run.started_at), "reason": reason, "dropped": n}
         for run in runs
         for reason, n in run.dropped.items()
     ]
     return (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(name="rows"))
         .mark_bar(width=8)
         .encode(
             x=alt.X("run:T", title="run (Vietnam time)", axis=RUN_AXIS, scale=RUN_SCALE),
@@ -346,20 +361,20 @@ def drops_chart(runs: list[Run]) -> alt.TopLevelMixin:
             tooltip=[alt.Tooltip("run:T", format="%Y-%m-%d %H:%M"), "reason:N", "dropped:Q"],
         )
         .properties(width=WIDTH, height=HEIGHT)
-    )
+    ), {"rows": rows}
 
 
 COVERAGE_FIELDS = ("published_at", "authors", f"body over {LONG_BODY_CHARS} chars")
 
 
-def coverage_chart(coverage: dict[date, DayCoverage]) -> alt.TopLevelMixin:
+def coverage_chart(coverage: dict[date, DayCoverage]) -> Charted:
     rows = [
         {"day": _chart_day(day), "field": name, "share": part / c.records}
         for day, c in sorted(coverage.items())
         for name, part in zip(COVERAGE_FIELDS, (c.published_at, c.authors, c.long_body), strict=True)
     ]
     return (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(name="rows"))
         .mark_line(point=True)
         .encode(
             x=alt.X("day:T", title="crawl day", timeUnit="yearmonthdate", axis=DAY_AXIS),
@@ -374,13 +389,13 @@ def coverage_chart(coverage: dict[date, DayCoverage]) -> alt.TopLevelMixin:
             ],
         )
         .properties(width=WIDTH, height=HEIGHT)
-    )
+    ), {"rows": rows}
 
 
-def articles_chart(articles: Counter[date]) -> alt.TopLevelMixin:
+def articles_chart(articles: Counter[date]) -> Charted:
     rows = [{"day": _chart_day(day), "articles": n} for day, n in sorted(articles.items())]
     return (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(name="rows"))
         .mark_bar(width=alt.RelativeBandSize(0.8))
         .encode(
             x=alt.X("day:T", title="day of publication", timeUnit="yearmonthdate", axis=DAY_AXIS),
@@ -388,17 +403,17 @@ def articles_chart(articles: Counter[date]) -> alt.TopLevelMixin:
             tooltip=[alt.Tooltip("day:T", format="%Y-%m-%d"), "articles:Q"],
         )
         .properties(width=WIDTH, height=HEIGHT)
-    )
+    ), {"rows": rows}
 
 
-def topics_chart(topics: Counter[tuple[date, str]], shown: list[str]) -> alt.TopLevelMixin:
+def topics_chart(topics: Counter[tuple[date, str]], shown: list[str]) -> Charted:
     rows = [
         {"day": day.isoformat(), "topic": topic, "articles": n}
         for (day, topic), n in sorted(topics.items())
         if topic in shown
     ]
     return (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(name="rows"))
         .mark_rect()
         .encode(
             x=alt.X("day:O", title="day of publication", axis=alt.Axis(labelAngle=0)),
@@ -407,7 +422,7 @@ def topics_chart(topics: Counter[tuple[date, str]], shown: list[str]) -> alt.Top
             tooltip=["day:O", "topic:N", "articles:Q"],
         )
         .properties(width=WIDTH)
-    )
+    ), {"rows": rows}
 
 
 def _dropped_text(dropped: dict[str, int]) -> str:
@@ -423,7 +438,7 @@ def outlet_section(page: Page, outlet: str, runs: list[Run], records: OutletReco
         parts.append(
             page.panel(
                 "Runs",
-                page.chart(runs_chart(runs), "runs"),
+                page.chart("runs", runs_chart(runs)),
                 table(
                     ("run", "status", "exported", "new", "updated", "errors", "dropped"),
                     (
@@ -450,16 +465,15 @@ def outlet_section(page: Page, outlet: str, runs: list[Run], records: OutletReco
             parts.append(
                 page.panel(
                     "Drops by reason",
-                    page.chart(drops_chart(runs), "drops"),
+                    page.chart("drops", drops_chart(runs)),
                     table(("reason", "records dropped"), drop_totals.most_common(), "drops"),
                 )
             )
         failures = [(run, problem) for run in reversed(runs) for problem in run.problems][:TABLE_ROWS]
         parts.append('<section class="panel"><h3>Latest failures</h3>')
         if failures:
-            parts.append(
-                table(("run", "what failed"), ((_time(r.started_at), p) for r, p in failures), "failures")
-            )
+            rows = ((_time(r.started_at), p) for r, p in failures)
+            parts.append(f'<div class="table">{table(("run", "what failed"), rows, "failures")}</div>')
         else:
             parts.append('<p class="note">No run failed.</p>')
         parts.append("</section>")
@@ -471,7 +485,7 @@ def outlet_section(page: Page, outlet: str, runs: list[Run], records: OutletReco
         parts.append(
             page.panel(
                 "Field coverage",
-                page.chart(coverage_chart(records.coverage), "coverage"),
+                page.chart("coverage", coverage_chart(records.coverage)),
                 table(
                     (
                         "crawl day",
@@ -505,7 +519,7 @@ def outlet_section(page: Page, outlet: str, runs: list[Run], records: OutletReco
         parts.append(
             page.panel(
                 "Articles per day",
-                page.chart(articles_chart(records.articles), "articles"),
+                page.chart("articles", articles_chart(records.articles)),
                 table(("day", "articles"), article_rows, "articles"),
                 f"{len(records.ids)} articles, each counted once, by day of publication",
             )
@@ -520,7 +534,7 @@ def outlet_section(page: Page, outlet: str, runs: list[Run], records: OutletReco
             parts.append(
                 page.panel(
                     "Topics per day",
-                    page.chart(topics_chart(records.topics, ranked[:CHART_TOPICS]), "topics"),
+                    page.chart("topics", topics_chart(records.topics, ranked[:CHART_TOPICS])),
                     table(
                         ("topic", "articles", "days"),
                         ((t, totals[t], days_of[t]) for t in ranked[:TABLE_ROWS]),
