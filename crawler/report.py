@@ -52,7 +52,6 @@ class Run:
     """One outlet in one ``crawlall`` run."""
 
     started_at: datetime  # Vietnam time
-    spider: str
     exported: int
     new: int
     updated: int
@@ -120,7 +119,6 @@ def run_of(outlet: dict[str, Any], started_at: datetime) -> tuple[str, Run]:
         raise ValueError("dropped must be an object, problems a list")
     run = Run(
         started_at=started_at,
-        spider=str(outlet["spider"]),
         exported=_count(outlet["records_exported"]),
         new=_count(outlet.get("new", 0)),
         updated=_count(outlet.get("updated", 0)),
@@ -145,9 +143,9 @@ def read_summaries(paths: Iterable[Path], data: ReportData, since: date | None =
             reason = f"{type(exc).__name__}: {exc}" if isinstance(exc, KeyError) else str(exc)
             data.skipped.append(f"{path}: not a crawlall summary ({reason})")
             continue
-        data.summaries_read += 1
         if since is not None and started_at.date() < since:
             continue
+        data.summaries_read += 1
         for outlet, run in runs:
             data.runs.setdefault(outlet, []).append(run)
     for runs in data.runs.values():
@@ -190,7 +188,6 @@ def read_records(paths: Iterable[Path], data: ReportData, since: date | None = N
                     if bad <= NAMED_BAD_LINES:
                         data.skipped.append(f"{path}:{number}: line skipped: {problem}")
                     continue
-                data.lines_read += 1
                 add_record(data, record, since)
         except (OSError, UnicodeDecodeError) as exc:
             data.skipped.append(f"{path}: not read ({exc})")
@@ -203,6 +200,7 @@ def add_record(data: ReportData, record: dict[str, Any], since: date | None = No
     assert crawled_at is not None  # record_problem checked it
     if since is not None and crawled_at.date() < since:
         return
+    data.lines_read += 1
     outlet = data.records.setdefault(record["outlet"], OutletRecords())
 
     # Coverage: every export line, by the day it was crawled (what each day's crawls delivered).

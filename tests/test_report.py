@@ -17,6 +17,7 @@ from typing import Any
 import lxml.html
 import pytest
 
+from crawler.report import ReportData, read_records, read_summaries
 from tests.conftest import run_scrapy
 
 VTV_BODY_FAILURE = (
@@ -284,6 +285,8 @@ def test_report_since(tmp_path: Path) -> None:
     result, out = report(tmp_path, "--since", "2026-06-25")
     assert result.returncode == 0, result.stderr[-3000:]
     page = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    note = page.xpath("string(//p[@class='note'])")
+    assert note.endswith("runs and records since 2026-06-25: 2 crawlall summaries, 2 exported records.")
     assert rows(page, None, "overview") == [
         ["tuoitre.vn", "1", "1", "2026-06-25 08:00", "FAILED", "0", "-", "-", TUOITRE_FAILURE],
         ["vtv.vn", "2", "1", "2026-06-26 08:00", "FAILED", "2", "100 %", "100 %", VTV_BODY_FAILURE],
@@ -415,3 +418,66 @@ def test_report_drawn_in_chromium_offline(tmp_path: Path) -> None:
     assert shot.returncode == 0, shot.stderr[-3000:]
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     print(f"screenshot: {screenshot}")
+
+
+# -- input that cannot be read ----------------------------------------------------------------------
+
+
+def test_summaries_that_are_not_ones_are_named_and_skipped(tmp_path: Path) -> None:
+    entry = outlet_run("vtv", "vtv.vn", 1, 1)
+    contents = {
+        "list.json": "[]",
+        "no-time.json": json.dumps({"started_at": "yesterday", "outlets": [entry]}),
+        "no-count.json": json.dumps(
+            {"started_at": "2026-06-24T01:00:00+00:00", "outlets": [{"spider": "vtv", "ok": True}]}
+        ),
+        "negative.json": json.dumps(
+            {"started_at": "2026-06-24T01:00:00+00:00", "outlets": [{**entry, "errors": -1}]}
+        ),
+        "good.json": json.dumps({"started_at": "2026-06-24T01:00:00+00:00", "outlets": [entry]}),
+    }
+    for name, text in contents.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    data = ReportData()
+    read_summaries(sorted(tmp_path.glob("*.json")), data)
+    assert data.skipped == [
+        f"{tmp_path}/list.json: not a crawlall summary (list indices must be integers or slices, not str)",
+        f"{tmp_path}/negative.json: not a crawlall summary (not a count: -1)",
+        f"{tmp_path}/no-count.json: not a crawlall summary (KeyError: 'records_exported')",
+        f"{tmp_path}/no-time.json: not a crawlall summary (started_at is not an ISO time: 'yesterday')",
+    ]
+    assert data.summaries_read == 1
+    assert [(run.exported, run.ok) for run in data.runs["vtv.vn"]] == [(1, True)]
+
+
+def test_lines_that_are_not_records_are_counted_and_the_first_named(tmp_path: Path) -> None:
+    good = record(
+        "https://vtv.vn/a.htm",
+        published_at=None,
+        authors=[],
+        body_chars=300,
+        crawled_at="2026-06-24T01:05:00+00:00",
+    )
+    lines = [
+        json.dumps(good),
+        "[1, 2]",
+        json.dumps({**good, "crawled_at": "2026-06-24"}),
+        json.dumps({**good, "outlet": None}),
+        "",
+        "{",
+        '{"id": ',
+    ]
+    path = tmp_path / "x.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "latin1.jsonl").write_bytes(b'{"title": "Ti\xeau \xf0\xe8"}\n')
+    data = ReportData()
+    read_records([path, tmp_path / "latin1.jsonl"], data)
+    assert data.skipped == [
+        f"{path}:2: line skipped: not a JSON object",
+        f"{path}:3: line skipped: no crawled_at time",
+        f"{path}:4: line skipped: no outlet",
+        f"{path}: 2 more lines skipped",
+        f"{tmp_path}/latin1.jsonl: not read ('utf-8' codec can't decode byte 0xea in position 13: invalid continuation byte)",
+    ]
+    assert data.lines_read == 1
+    assert data.records["vtv.vn"].undated == 1
