@@ -5,7 +5,8 @@ Two inputs, both written by the crawls themselves:
 * the summaries of ``scrapy crawlall`` (``data/summary/*.json``): per run and outlet, the records
   exported, new and updated, the errors, the drops by reason, the health status and its problem lines;
 * the exported JSONL (``data/*/*.jsonl``): field coverage per crawl day, articles per day of
-  publication, and topics per day when the records carry ``topics`` (schema 3).
+  publication (each article once, as its latest revision), and topics per day when the records
+  carry ``topics`` (schema 3).
 
 The page is one self-contained file: the charts are Vega-Lite specs built with Altair and drawn by
 the Vega libraries, which are inlined (vl-convert's bundle, about 0.9 MB), so it opens offline. Every
@@ -30,6 +31,7 @@ from typing import Any
 import altair as alt
 import vl_convert
 
+from crawler.alerts import record_day
 from pipelines.state import LONG_BODY_CHARS
 from pipelines.text.dates import vietnam_time
 
@@ -73,12 +75,28 @@ class DayCoverage:
 
 
 @dataclass
+class Article:
+    """What the report needs of an article's latest revision."""
+
+    revision: int
+    day: date | None  # of publication
+    topics: frozenset[str]
+
+
+@dataclass
 class OutletRecords:
     coverage: dict[date, DayCoverage] = field(default_factory=dict)  # by crawl day
-    articles: Counter[date] = field(default_factory=Counter)  # distinct articles by publication day
-    undated: int = 0  # distinct articles without published_at
-    topics: Counter[tuple[date, str]] = field(default_factory=Counter)  # articles per (day, topic)
-    ids: set[str] = field(default_factory=set)
+    latest: dict[str, Article] = field(default_factory=dict)  # by record id
+
+    def articles_per_day(self) -> Counter[date]:
+        return Counter(a.day for a in self.latest.values() if a.day is not None)
+
+    def undated(self) -> int:
+        return sum(a.day is None for a in self.latest.values())
+
+    def topics_per_day(self) -> Counter[tuple[date, str]]:
+        """Articles mentioning each topic, per day of publication."""
+        return Counter((a.day, t) for a in self.latest.values() if a.day is not None for t in a.topics)
 
 
 @dataclass
@@ -212,19 +230,21 @@ def add_record(data: ReportData, record: dict[str, Any], since: date | None = No
     day.long_body += body_chars > LONG_BODY_CHARS
     day.body_chars.append(body_chars)
 
-    # What arrived: each article once (a revision exports it again), by its day of publication.
-    if record["id"] in outlet.ids:
+    # What arrived: each article once, as its latest revision, by its day of publication.
+    published = record_day(record)
+    if since is not None and published is not None and published < since:
         return
-    outlet.ids.add(record["id"])
-    published_at = parse_time(record.get("published_at"))
-    if published_at is None:
-        outlet.undated += 1
-        return
-    outlet.articles[published_at.date()] += 1
-    topics = record.get("topics")
-    if isinstance(topics, list):
-        for topic in {t for t in topics if isinstance(t, str) and t}:
-            outlet.topics[(published_at.date(), topic)] += 1
+    revision = record.get("revision")
+    revision = revision if isinstance(revision, int) else 1
+    known = outlet.latest.get(record["id"])
+    if known is None or revision >= known.revision:
+        topics = record.get("topics")
+        names = (
+            frozenset(t for t in topics if isinstance(t, str) and t)
+            if isinstance(topics, list)
+            else frozenset()
+        )
+        outlet.latest[record["id"]] = Article(revision, published, names)
 
 
 def read_inputs(
@@ -509,30 +529,30 @@ def outlet_section(page: Page, outlet: str, runs: list[Run], records: OutletReco
                 "share of the records each crawl day exported (a revision counts again)",
             )
         )
-        article_rows: list[tuple[object, int]] = list(sorted(records.articles.items(), reverse=True))[
-            :TABLE_ROWS
-        ]
-        if records.undated:
-            article_rows.append(("no date", records.undated))
+        per_day = records.articles_per_day()
+        article_rows: list[tuple[object, int]] = sorted(per_day.items(), reverse=True)[:TABLE_ROWS]
+        if records.undated():
+            article_rows.append(("no date", records.undated()))
         parts.append(
             page.panel(
                 "Articles per day",
-                page.chart("articles", articles_chart(records.articles)),
+                page.chart("articles", articles_chart(per_day)),
                 table(("day", "articles"), article_rows, "articles"),
-                f"{len(records.ids)} articles, each counted once, by day of publication",
+                f"{len(records.latest)} articles, each once (its latest revision), by day of publication",
             )
         )
-        if records.topics:
+        topics = records.topics_per_day()
+        if topics:
             totals = Counter[str]()
             days_of = Counter[str]()
-            for (_day, topic), n in records.topics.items():
+            for (_day, topic), n in topics.items():
                 totals[topic] += n
                 days_of[topic] += 1
             ranked = [topic for topic, _n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
             parts.append(
                 page.panel(
                     "Topics per day",
-                    page.chart("topics", topics_chart(records.topics, ranked[:CHART_TOPICS])),
+                    page.chart("topics", topics_chart(topics, ranked[:CHART_TOPICS])),
                     table(
                         ("topic", "articles", "days"),
                         ((t, totals[t], days_of[t]) for t in ranked[:TABLE_ROWS]),
@@ -563,7 +583,7 @@ def overview(data: ReportData) -> str:
                 sum(not run.ok for run in runs),
                 _time(last.started_at) if last else "-",
                 ("ok" if last.ok else "FAILED") if last else "-",
-                len(records.ids) if records else 0,
+                len(records.latest) if records else 0,
                 _percent(sum(c.published_at for c in coverage), lines),
                 _percent(sum(c.authors for c in coverage), lines),
                 latest_problem,

@@ -60,7 +60,9 @@ class Command(ScrapyCommand):
             "-o", "--output", metavar="FILE", help="where to write it (default <VNNEWS_DATA_DIR>/report.html)"
         )
         parser.add_argument(
-            "--since", metavar="YYYY-MM-DD", help="only runs started and records crawled from this day on"
+            "--since",
+            metavar="YYYY-MM-DD",
+            help="every chart from this day on: runs started, records crawled, articles published",
         )
 
     def run(self, args: list[str], opts: Namespace) -> None:
