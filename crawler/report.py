@@ -281,9 +281,13 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f} %" if whole else "-"
 
 
+def _cell(value: object) -> str:
+    return '<td class="failed">FAILED</td>' if value == "FAILED" else f"<td>{_esc(value)}</td>"
+
+
 def table(header: Iterable[str], rows: Iterable[Iterable[object]], css_class: str = "") -> str:
     head = "".join(f"<th>{_esc(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in row) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
     class_attr = f' class="{css_class}"' if css_class else ""
     return f"<table{class_attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -618,7 +622,7 @@ th, td { border: 1px solid #ddd; padding: 0.2em 0.5em; text-align: right; vertic
 th { background: #f3f3f3; position: sticky; top: 0; }
 td:first-child, th:first-child, table.failures td, table.failures th,
 table.overview td:last-child, table.overview th:last-child { text-align: left; }
-table.overview td:nth-child(5):not(:empty) { font-weight: bold; }
+td.failed { color: #d62728; font-weight: bold; }
 .skipped { color: #a33; }
 """
 
