@@ -590,6 +590,8 @@ def test_a_dump_with_a_link_keeps_the_id_of_its_url(importer: DumpImporter) -> N
 def test_import_dump_shows_a_bar_on_a_terminal(tmp_path: Path) -> None:
     """With stderr on a terminal (a real pseudo-terminal here), the progress is a tqdm bar."""
     out = tmp_path / "out.jsonl"
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
     controller, terminal = pty.openpty()
     # A terminal of 120 columns: a new pseudo-terminal has none, and tqdm fits its bar to the width.
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
@@ -601,6 +603,7 @@ def test_import_dump_shows_a_bar_on_a_terminal(tmp_path: Path) -> None:
                 "scrapy",
                 "import-dump",
                 str(seed("001")),
+                str(empty),
                 str(seed("004")),
                 "-O",
                 str(out),
@@ -620,10 +623,14 @@ def test_import_dump_shows_a_bar_on_a_terminal(tmp_path: Path) -> None:
             if not chunk:
                 break
             shown += chunk
-        assert process.wait(timeout=120) == 0, shown.decode(errors="replace")
+        assert process.wait(timeout=120) == 1, shown.decode(errors="replace")
     finally:
         os.close(controller)
     screen = shown.decode("utf-8", errors="replace")
-    assert re.search(r"import-dump: 100%\S* 2/2 \[[\d:]+<[\d:]+, +[\d.]+file/s, imported=2\]", screen), screen
+    assert re.search(
+        r"import-dump: 100%\S* 3/3 \[[\d:]+<[\d:]+, +[\d.]+file/s, imported=2, failed=1\]", screen
+    ), screen
+    # The failure is a line of its own above the bar, not written into it.
+    assert f"{empty}: empty file" in re.split(r"\r\n|\r", screen), screen
     assert "[crawler.progress] INFO" not in screen
     assert len(read_jsonl(out)) == 2

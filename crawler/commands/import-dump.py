@@ -16,6 +16,7 @@ from typing import TextIO
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import DropItem, UsageError
 from scrapy.utils.log import configure_logging
+from tqdm import tqdm
 
 from crawler.dumps import DumpImporter, NotADump, dump_files, normalize_outlet
 from crawler.progress import Progress
@@ -99,5 +100,6 @@ class Command(ScrapyCommand):
         return stack.enter_context(Path(name).open(mode, encoding="utf-8", newline="\n"))
 
     def _fail(self, path: Path, reason: str) -> None:
-        print(f"{path}: {reason}", file=sys.stderr)
+        # tqdm.write: on a terminal the line goes above the progress bar instead of into it.
+        tqdm.write(f"{path}: {reason}", file=sys.stderr)
         self.exitcode = 1
