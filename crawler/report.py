@@ -477,7 +477,7 @@ def outlet_section(page: Page, outlet: str, runs: list[Run], records: OutletReco
                     ),
                     "runs",
                 ),
-                f"{len(runs)} runs, {failed} failed; failed runs are the red dashed lines",
+                f"runs: {len(runs)}, failed: {failed} (a red dashed line each)",
             )
         )
         drop_totals = Counter[str]()
@@ -542,7 +542,7 @@ def outlet_section(page: Page, outlet: str, runs: list[Run], records: OutletReco
                 "Articles per day",
                 page.chart("articles", articles_chart(per_day)),
                 table(("day", "articles"), article_rows, "articles"),
-                f"{len(records.latest)} articles, each once (its latest revision), by day of publication",
+                f"articles: {len(records.latest)}, each once (its latest revision), by day of publication",
             )
         )
         topics = records.topics_per_day()
@@ -660,7 +660,7 @@ def render(data: ReportData, generated_at: datetime, since: date | None = None) 
         "</head><body>"
         "<h1>vnnews: the outlets' health and what arrived</h1>"
         f'<p class="note">Generated {_esc(_time(vietnam_time(generated_at)))} (Vietnam time), {scope}: '
-        f"{data.summaries_read} crawlall summaries, {data.lines_read} exported records.</p>"
+        f"crawlall summaries {data.summaries_read}, exported records {data.lines_read}.</p>"
         f"{skipped}"
         f"<h2>Outlets</h2>{overview(data)}"
         + "".join(sections)

@@ -241,7 +241,7 @@ def test_report_tables(tmp_path: Path) -> None:
     assert (
         page.xpath("//p[@class='note']")[0]
         .text_content()
-        .endswith("every run and record: 3 crawlall summaries, 7 exported records.")
+        .endswith("every run and record: crawlall summaries 3, exported records 7.")
     )
 
     assert rows(page, None, "overview") == [
@@ -287,7 +287,7 @@ def test_report_since(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     page = lxml.html.fromstring(out.read_text(encoding="utf-8"))
     note = page.xpath("string(//p[@class='note'])")
-    assert note.endswith("runs and records since 2026-06-25: 2 crawlall summaries, 2 exported records.")
+    assert note.endswith("runs and records since 2026-06-25: crawlall summaries 2, exported records 2.")
     assert rows(page, None, "overview") == [
         ["tuoitre.vn", "1", "1", "2026-06-25 08:00", "FAILED", "0", "-", "-", TUOITRE_FAILURE],
         ["vtv.vn", "2", "1", "2026-06-26 08:00", "FAILED", "1", "100 %", "100 %", VTV_BODY_FAILURE],

@@ -30,7 +30,7 @@ def jsonl_files(args: list[str], data_dir: Path) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            raise UsageError(f"no such file or folder: {name}")
+            raise UsageError(f"no such file or folder: {name}", print_help=False)
     return files
 
 
@@ -72,7 +72,9 @@ class Command(ScrapyCommand):
             try:
                 since = date.fromisoformat(opts.since)
             except ValueError:
-                raise UsageError(f"--since takes a day as YYYY-MM-DD, not {opts.since!r}") from None
+                raise UsageError(
+                    f"--since takes a day as YYYY-MM-DD, not {opts.since!r}", print_help=False
+                ) from None
         data_dir = Path(self.settings.get("VNNEWS_DATA_DIR", "data"))
         summaries = sorted((data_dir / "summary").glob("*.json"))
         records = jsonl_files(args, data_dir)
