@@ -232,6 +232,7 @@ def test_ccnews_over_a_listing_with_a_file_cut_short(tmp_path: Path) -> None:
             f"ccnews: {server.url}crawl-data/CC-NEWS/2026/08/{cut.name}: cut short after 2 records"
             in result.stderr
         )
+        assert "[crawler.progress] INFO: ccnews: 3/3 files; " in result.stderr  # the progress, off a terminal
         assert sorted(first_hits) == sorted(
             [f"/crawl-data/CC-NEWS/{m}/warc.paths.gz" for m in MONTHS]
             + [f"/{name}" for names in archive.files.values() for name in names]

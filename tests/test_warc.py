@@ -110,6 +110,8 @@ def test_round_trip_of_a_mirror_crawl(tmp_path: Path) -> None:
         "reextract: 2 files, 32 responses, 9 pages parsed, 8 records exported; "
         "skipped: not_article 1, not_article_url 4, status_301 2, status_404 17; dropped: -; failed: -"
     ) in result.stderr
+    # Off a terminal, the progress is a log line (the last one says it is done).
+    assert "[crawler.progress] INFO: reextract: 2/2 files; " in result.stderr
 
 
 def test_a_killed_crawl_leaves_valid_files(tmp_path: Path) -> None:

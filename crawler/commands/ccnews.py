@@ -9,6 +9,7 @@ from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from scrapy.utils.log import configure_logging
 
 from crawler import ccnews
 from crawler.replay import counts_line
@@ -70,6 +71,7 @@ class Command(ScrapyCommand):
             raise UsageError("give --from YYYY-MM, or WARC files or URLs")
         if opts.processes < 1:
             raise UsageError("--processes is at least 1")
+        configure_logging(self.settings)  # the progress lines, off a terminal
         try:
             months = ccnews.months(opts.first, opts.until or opts.first) if opts.first else []
             hosts = ccnews.outlet_hosts(

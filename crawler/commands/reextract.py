@@ -10,6 +10,7 @@ from typing import TextIO
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from scrapy.utils.log import configure_logging
 
 from crawler.progress import Progress
 from crawler.replay import Replayer, counts_line
@@ -53,6 +54,7 @@ class Command(ScrapyCommand):
         missing = [str(p) for p in files if not p.is_file()]
         if missing:
             raise UsageError(f"no such file: {', '.join(missing)}")
+        configure_logging(self.settings)  # the progress lines, off a terminal
         replayer = Replayer(self.settings, articles_only=True)
         broken: list[str] = []
         with ExitStack() as stack:
