@@ -6,11 +6,17 @@ import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
@@ -30,6 +36,60 @@ CONNECTION_ERRORS = (
     DNSLookupError,
     TimeoutError,
 )
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class OtherPortOffsite:
+    """A link to another port of an outlet's host is offsite.
+
+    Scrapy's offsite check compares host names only, so ``https://vtv.vn:8443/``
+    passes as vtv.vn; another port is another server, which the outlet's
+    domain does not vouch for.  Requests with a port other than their scheme's
+    default are dropped (``offsite/other_port``) when the spider keeps to its
+    ``allowed_domains``, unless the spider's own feeds, sitemaps, listings or
+    pages name that port (``scrapy crawl generic -a listings=http://host:8080/…``).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.own_ports: set[int] | None = None
+
+    def _own_ports(self) -> set[int]:
+        if self.own_ports is None:
+            spider = self.crawler.spider
+            urls = [
+                url
+                for attribute in ("feeds", "sitemaps", "listings", "article_pages")
+                for url in getattr(spider, attribute, ()) or ()
+            ]
+            self.own_ports = set()
+            for url in urls:
+                try:
+                    port = urlsplit(url).port
+                except ValueError:
+                    continue
+                if port is not None:
+                    self.own_ports.add(port)
+        return self.own_ports
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OtherPortOffsite:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if not getattr(self.crawler.spider, "allowed_domains", None) or request.meta.get("allow_offsite"):
+            return
+        parts = urlsplit(request.url)
+        try:
+            port = parts.port
+        except ValueError:  # a port that is not a number
+            port = -1
+        if port is not None and port != DEFAULT_PORTS.get(parts.scheme) and port not in self._own_ports():
+            self.crawler.stats.inc_value("offsite/other_port")
+            logger.debug("Filtered offsite request to another port: %s", request.url)
+            raise IgnoreRequest(f"another port of the outlet's host: {request.url}")
 
 
 class UnreachableGuard:
@@ -56,7 +116,7 @@ class UnreachableGuard:
         if not self.limit or self.closing or not isinstance(exception, CONNECTION_ERRORS):
             return None
         stats = self.crawler.stats
-        stats.inc_value("vnnews/errors/unreachable_attempts")
+        stats.inc_value("vnnews/unreachable_attempts")
         self.failures += 1
         if self.failures >= self.limit and not stats.get_value("downloader/response_count"):
             self.closing = True

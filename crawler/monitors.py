@@ -24,8 +24,9 @@ The checks (thresholds are settings, so a spider's ``custom_settings`` or
 * drops: articles parsed and then dropped as unusable (short body, no title,
   invalid record; not the unchanged, duplicate or out-of-range ones) at most
   ``VNNEWS_HEALTH_MAX_DROP_RATE`` (0.3);
-* errors: requests refused or failing (403, 429, 5xx, network errors; not 404) at most
-  ``VNNEWS_HEALTH_MAX_ERROR_RATE`` (0.2) of all requests;
+* errors: requests that finally failed, after their retries (403, 429, 5xx,
+  network errors; not 404) at most ``VNNEWS_HEALTH_MAX_ERROR_RATE`` (0.2) of all
+  requests (a retried request counts once);
 * topic pages: in a topic crawl (``-a topic=NAME``), the outlet's search or tag pages
   yield at least ``VNNEWS_HEALTH_MIN_TOPIC_LINKS`` (1) article links, so that a
   search page that changed its layout, moved or became blocked fails the crawl;
@@ -63,17 +64,21 @@ def _counts(stats: dict[str, Any], prefix: str) -> dict[str, int]:
 
 
 def _download_failures(stats: dict[str, Any]) -> dict[str, int]:
-    """Answers that say the outlet is refusing or failing us (403, 429, 5xx) and network errors, by kind.
+    """Requests that finally failed, after their retries, by kind ("HTTP 503", "TimeoutError").
 
-    Not 404: a missing page or feed says nothing of the outlet's health (the
-    records check notices when nothing is found any more).
+    The spider's errback counts them (``vnnews/errors/*``).  Not a 404: a missing
+    page or feed says nothing of the outlet's health (the records check notices
+    when nothing is found any more); not an attempt that a retry then got right.
     """
-    statuses = _counts(stats, "downloader/response_status_count/")
-    refused = [code for code in statuses if code in ("403", "429") or code.startswith("5")]
-    failures = {f"HTTP {code}": statuses[code] for code in refused}
-    for kind, n in _counts(stats, "downloader/exception_type_count/").items():
-        failures[kind.rsplit(".", 1)[-1]] = n
+    failures = {}
+    for kind, n in _counts(stats, "vnnews/errors/").items():
+        failures[f"HTTP {kind[5:]}" if kind.startswith("http_") else kind] = n
     return failures
+
+
+def requests_made(stats: dict[str, Any]) -> int:
+    """Requests sent, each counted once however often it was retried."""
+    return int(stats.get("downloader/request_count") or 0) - int(stats.get("retry/count") or 0)
 
 
 @dataclass
@@ -122,7 +127,7 @@ class Health:
             with_long_body=get("vnnews/seen/with_long_body"),
             with_authors=get("vnnews/seen/with_authors"),
             parsed=get("vnnews/articles/parsed"),
-            requests=get("downloader/request_count"),
+            requests=requests_made(stats),
             discovery_responses=get("vnnews/discovery/responses"),
             not_modified=get("vnnews/conditional/not_modified"),
             validation_errors=get("vnnews/dropped/invalid_record"),
@@ -205,7 +210,7 @@ class Health:
             return None
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.errors.items(), key=lambda kv: -kv[1]))
         return (
-            f"downloads: {failed} of {self.requests} requests failed ({kinds}; "
+            f"downloads: {failed} of {self.requests} requests failed after retries ({kinds}; "
             f"at most {self.max_error_rate:.0%} may)"
         )
 

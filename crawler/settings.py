@@ -48,6 +48,11 @@ VNNEWS_RETRY_AFTER_MAX = 120.0
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
+# Article requests a crawl takes from sitemaps, newest lastmod first (0: no limit).  A sitemap of
+# 100,000 entries would otherwise queue them all: 2,000 is two minutes of a polite crawl; raise it for
+# a long backfill.
+VNNEWS_SITEMAP_MAX_ARTICLES = 2000
+
 # How many listing pages a spider follows from each section page; in a backfill (-a since=…),
 # until the listing is older than `since`, at most VNNEWS_BACKFILL_MAX_PAGES.
 VNNEWS_MAX_LISTING_PAGES = 3
@@ -66,6 +71,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.UnreachableGuard": 560,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Beside Scrapy's offsite check (50): another port of the outlet's host is offsite too.
+    "crawler.middlewares.OtherPortOffsite": 51,
     # Close to the download, so that the headers it adds are the ones sent.
     "crawler.middlewares.ConditionalRequests": 950,
 }
@@ -121,7 +128,15 @@ VNNEWS_JOBS_DIR = os.environ.get("VNNEWS_JOBS_DIR") or None
 
 # Health checks (crawler/monitors.py), by spidermon.  Records are validated by pipelines/validate.py.
 SPIDERMON_ENABLED = True
-EXTENSIONS = {"crawler.state.StateExtension": 100, "spidermon.contrib.scrapy.extensions.Spidermon": 500}
+EXTENSIONS = {
+    # A write error of the export stops the crawl instead of being logged once per record.
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "pipelines.export.GuardedFeedExporter": 0,
+    # One crawl of an outlet at a time (crawler/lock.py), taken before the state store is opened.
+    "crawler.lock.OutletLock": 90,
+    "crawler.state.StateExtension": 100,
+    "spidermon.contrib.scrapy.extensions.Spidermon": 500,
+}
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.OutletHealth"]
 VNNEWS_HEALTH_MIN_RECORDS = 1
 VNNEWS_HEALTH_MIN_SAMPLE = 10

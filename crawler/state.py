@@ -32,6 +32,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
+from crawler.health import CrawlSetupError
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     canonical_url TEXT PRIMARY KEY,
@@ -232,7 +234,13 @@ class StateExtension:
         settings = crawler.settings
         self.store: StateStore | None = None
         if state_enabled(settings):
-            self.store = StateStore(state_path(settings), settings.getfloat("VNNEWS_STATE_TIMEOUT", 30.0))
+            path = state_path(settings)
+            try:
+                self.store = StateStore(path, settings.getfloat("VNNEWS_STATE_TIMEOUT", 30.0))
+            except (OSError, sqlite3.Error) as exc:
+                # Corrupt, unreadable, or in a folder that cannot be made: the user's to fix, in one line.
+                cause = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise CrawlSetupError(f"cannot open the state store {path}: {cause}") from None
         crawler.signals.connect(self.close, signal=signals.engine_stopped)
 
     @classmethod

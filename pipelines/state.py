@@ -24,7 +24,6 @@ any kill.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -40,7 +39,7 @@ from twisted.internet.task import LoopingCall
 from crawler.items import Record
 from crawler.state import StateStore, state_store, utc_now
 from pipelines.base import drop
-from pipelines.export import feed_file_opened, repair_jsonl
+from pipelines.export import export_failed, feed_file_opened, repair_jsonl
 
 logger = logging.getLogger(__name__)
 
@@ -144,20 +143,24 @@ class StatePipeline:
         """Make the lines exported so far durable, then note them in the store."""
         if self.store is None or not self.pending:
             return
+        rows, self.pending = self.pending, []
         for path in self.export_paths:
             # fsync through a descriptor of our own: it syncs the file, whoever wrote to it (the
             # exporter flushes every line to the kernel as it writes it).
-            with contextlib.suppress(OSError):
+            try:
                 fd = os.open(path, os.O_RDONLY)
                 try:
                     os.fsync(fd)
                 finally:
                     os.close(fd)
-        rows, self.pending = self.pending, []
+            except OSError as exc:
+                # Lines that may not be on disk are not recorded: the next crawl reads the file back.
+                export_failed(self.crawler, path, exc)
+                return
         self.store.record_many(rows)
 
     def _repair(self, path: Path) -> None:
-        if path.exists() and path.stat().st_size:
+        if path.is_file() and path.stat().st_size:
             cut = repair_jsonl(path)
             if cut:
                 logger.warning("%s ended in a partial line (a killed crawl): cut %d bytes", path, cut)
@@ -167,7 +170,7 @@ class StatePipeline:
         if self.store is None:
             return 0
         file = Path(path)
-        if not file.exists():
+        if not file.is_file():  # gone, or a device (an export to /dev/full) that reads back forever
             return 0
         self._repair(file)
         recorded = 0
@@ -230,6 +233,10 @@ class StatePipeline:
         """The record's line is in the export: its row goes into the next commit."""
         if self.store is None:
             return
+        if self.stats.get_value("vnnews/export/failed"):
+            # This record's line, and every later one, is not in the file: record only those before it.
+            self.commit()
+            return
         revision = int(item.get("revision") or 1)
         self.pending.append(
             (self.outlet, item["canonical_url"], item["content_hash"], revision, item["crawled_at"])
@@ -245,7 +252,9 @@ class StatePipeline:
         if self.store is None or getattr(slot.storage, "path", None) is None:
             return
         self.commit()
-        self.store.finish_export(str(Path(slot.storage.path).resolve()))
+        if not self.stats.get_value("vnnews/export/failed"):
+            # A file whose writing failed stays unfinished: the next crawl repairs and reconciles it.
+            self.store.finish_export(str(Path(slot.storage.path).resolve()))
 
 
 def _flag(value: Any) -> bool:

@@ -162,4 +162,4 @@ def test_crawl_of_a_local_mirror(tmp_path: Path) -> None:
     assert second_page["body"].startswith(f"Bài số 21. {FIRST_WORDS}")
     assert "baoquocte.vn/the-gioi&s_cond=&BRSR=15" in hits
     assert "'vnnews/skipped/not_article': 1" in result.stderr
-    assert "'vnnews/errors/HttpError'" in result.stderr
+    assert "'vnnews/not_found': 1" in result.stderr

@@ -173,4 +173,4 @@ def test_crawl_of_a_local_mirror(tmp_path: Path) -> None:
     assert not any("mofa.gov.vn" in h for h in hits)
     # The "Giới thiệu" page has an article-like slug: fetched, then skipped as no article.
     assert "'vnnews/skipped/not_article': 1" in result.stderr
-    assert "'vnnews/errors/HttpError'" in result.stderr
+    assert "'vnnews/not_found': 1" in result.stderr

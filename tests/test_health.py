@@ -131,17 +131,19 @@ def test_coverage_is_checked_per_field_on_enough_records() -> None:
     assert health(**few).problems() == []  # 5 records say little: not judged
 
 
-def test_only_refusals_and_failures_count_as_download_errors() -> None:
+def test_only_final_failures_count_as_download_errors() -> None:
     stats = {
         "vnnews/seen/records": 1,
-        "downloader/request_count": 40,
-        "downloader/response_status_count/404": 30,  # pages that are gone: not the outlet failing us
-        "downloader/response_status_count/503": 6,
-        "downloader/response_status_count/429": 2,
-        "downloader/exception_type_count/twisted.internet.error.TimeoutError": 1,
+        "downloader/request_count": 52,
+        "retry/count": 12,  # attempts a retry then got right, or not: the request counts once
+        "vnnews/not_found": 30,  # pages that are gone: not the outlet failing us
+        "vnnews/errors/http_503": 6,
+        "vnnews/errors/http_429": 2,
+        "vnnews/errors/TimeoutError": 1,
     }
     assert health(**stats).problems() == [
-        "downloads: 9 of 40 requests failed (6 HTTP 503, 2 HTTP 429, 1 TimeoutError; at most 20% may)"
+        "downloads: 9 of 40 requests failed after retries (6 HTTP 503, 2 HTTP 429, 1 TimeoutError; "
+        "at most 20% may)"
     ]
 
 

@@ -149,7 +149,7 @@ def test_crawl_of_a_local_mirror(outlet: Outlet, tmp_path: Path) -> None:
     # The 404 was asked for, counted, and not exported.
     missing = outlet.missing_url.split("://", 1)[1]
     assert missing in hits
-    assert "'vnnews/errors/HttpError'" in result.stderr
+    assert "'vnnews/not_found': 1" in result.stderr
 
 
 def test_thanhnien_feed_dates_read_with_their_two_digit_year() -> None:

@@ -145,4 +145,4 @@ def test_crawl_of_a_local_mirror(tmp_path: Path) -> None:
     assert "nguoilambao.vn/van-de-su-kien/?page=2" in hits
     assert "nguoilambao.vn/bao-chi-truyen-thong.html" not in hits  # a menu link, not an article URL
     assert "'vnnews/skipped/not_article': 1" in result.stderr
-    assert "'vnnews/errors/HttpError'" in result.stderr
+    assert "'vnnews/not_found': 1" in result.stderr

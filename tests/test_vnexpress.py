@@ -216,4 +216,4 @@ def test_crawl_of_a_local_mirror(tmp_path: Path) -> None:
     assert "vnexpress.net/kinh-doanh-p2" in hits
     assert not any(h.startswith("e.vnexpress.net") for h in hits)  # the URL pattern keeps to vnexpress.net
     assert "'vnnews/skipped/not_article': 1" in result.stderr
-    assert "'vnnews/errors/HttpError'" in result.stderr
+    assert "'vnnews/not_found': 1" in result.stderr

@@ -86,7 +86,7 @@ def test_crawl_of_a_local_mirror(tmp_path: Path) -> None:
     # The redirect off vtv.vn is not followed, the 404 and the non-article are counted, not exported.
     assert not any("example.com" in h for h in hits)
     assert "'vnnews/skipped/not_article': 1" in result.stderr
-    assert "'vnnews/errors/HttpError'" in result.stderr
+    assert "'vnnews/not_found': 1" in result.stderr
 
 
 def test_crawl_without_network_fails_fast_and_loudly(tmp_path: Path) -> None:

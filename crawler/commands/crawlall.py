@@ -26,23 +26,26 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from crawler.demo import FIXTURES, DemoServer, demo_pages
-from crawler.health import crawl_problems
+from crawler.health import crawl_problems, crawl_stats, watch_crawl
 from crawler.outlets import outlet_spiders
 from crawler.spiders.base import DateRange
 from pipelines.export import default_feeds
 from pipelines.topics import Topic, TopicsError, check_topics, find_topic
 
 
-def crawl_summary(name: str, crawler: Crawler, feeds: list[str]) -> dict[str, Any]:
+def crawl_summary(
+    name: str, crawler: Crawler, feeds: list[str], setup_error: BaseException | None = None
+) -> dict[str, Any]:
     """One outlet's line of the summary, from its crawl's stats."""
-    stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
+    stats = crawl_stats(crawler)
 
     def counts(prefix: str) -> dict[str, int]:
         return {k[len(prefix) :]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
     dropped = counts("vnnews/dropped/")
-    errors = counts("vnnews/errors/")
-    problems = crawl_problems(crawler)
+    # Requests that failed after their retries; retried attempts apart (a retry that succeeded is no failure).
+    failed = counts("vnnews/errors/")
+    problems = crawl_problems(crawler, setup_error)
     return {
         "spider": name,
         "outlet": getattr(crawler.spidercls, "outlet", ""),
@@ -52,8 +55,10 @@ def crawl_summary(name: str, crawler: Crawler, feeds: list[str]) -> dict[str, An
         "updated": int(stats.get("vnnews/state/updated", 0)),
         "not_refetched": int(stats.get("vnnews/discovery/known_unchanged", 0)),
         "dropped": dropped,
-        "errors": sum(errors.values()),
-        "errors_by_kind": errors,
+        "not_found": int(stats.get("vnnews/not_found", 0)),
+        "retried": int(stats.get("retry/count", 0)),
+        "failed": sum(failed.values()),
+        "failed_by_kind": failed,
         "finish_reason": stats.get("finish_reason"),
         "files": feeds,
         "ok": not problems,
@@ -62,7 +67,7 @@ def crawl_summary(name: str, crawler: Crawler, feeds: list[str]) -> dict[str, An
 
 
 def summary_table(outlets: list[dict[str, Any]]) -> str:
-    header = ("outlet", "pages", "exported", "new", "updated", "errors", "dropped", "status")
+    header = ("outlet", "pages", "exported", "new", "updated", "retried", "failed", "dropped", "status")
     rows = [header]
     for o in outlets:
         dropped = ", ".join(f"{reason} {n}" for reason, n in o["dropped"].items()) or "-"
@@ -73,7 +78,8 @@ def summary_table(outlets: list[dict[str, Any]]) -> str:
                 str(o["records_exported"]),
                 str(o["new"]),
                 str(o["updated"]),
-                str(o["errors"]),
+                str(o["retried"]),
+                str(o["failed"]),
                 dropped,
                 "ok" if o["ok"] else "FAILED",
             )
@@ -82,7 +88,7 @@ def summary_table(outlets: list[dict[str, Any]]) -> str:
     lines = []
     for row in rows:
         cells = [
-            cell.ljust(width) if i in (0, 6) else cell.rjust(width)
+            cell.ljust(width) if i in (0, 7) else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(row, widths, strict=True))
         ]
         lines.append("  ".join(cells).rstrip())
@@ -102,6 +108,8 @@ def write_summary(data_dir: str, started: datetime, summary: dict[str, Any]) -> 
 
 class Command(ScrapyCommand):
     requires_project = True
+    # A scheduled job's log: what each outlet did, not every request (VNNEWS_LOG_LEVEL or -L still decide).
+    default_settings = {"LOG_LEVEL": "INFO"}
 
     topic: Topic | None = None
 
@@ -219,7 +227,7 @@ class Command(ScrapyCommand):
         if opts.reset_state:
             spargs["reset_state"] = "1"
         started = datetime.now(UTC)
-        crawls: list[tuple[str, Crawler, list[str]]] = []
+        crawls: list[tuple[str, Crawler, list[str], list[BaseException]]] = []
         selected = self.selected(opts.outlets)
         if self.topic is not None:
             # A topic followed on some outlets only is crawled on those.
@@ -233,11 +241,15 @@ class Command(ScrapyCommand):
             crawler.signals.connect(
                 lambda slot, files=files: files.append(slot.uri), signal=signals.feed_slot_closed, weak=False
             )
-            self.crawler_process.crawl(crawler, **spargs)
-            crawls.append((name, crawler, files))
+            setup_errors: list[BaseException] = []
+            watch_crawl(self.crawler_process.crawl(crawler, **spargs), setup_errors.append)
+            crawls.append((name, crawler, files, setup_errors))
         self.crawler_process.start()
 
-        outlets = [crawl_summary(name, crawler, files) for name, crawler, files in crawls]
+        outlets = [
+            crawl_summary(name, crawler, files, errors[0] if errors else None)
+            for name, crawler, files, errors in crawls
+        ]
         summary = {
             "started_at": started.replace(microsecond=0).isoformat(),
             "finished_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
@@ -247,9 +259,16 @@ class Command(ScrapyCommand):
             "ok": all(o["ok"] for o in outlets),
             "outlets": outlets,
         }
-        path = write_summary(self.settings.get("VNNEWS_DATA_DIR", "data"), started, summary)
         print(summary_table(outlets))
-        print(f"summary: {path}")
+        try:
+            path = write_summary(self.settings.get("VNNEWS_DATA_DIR", "data"), started, summary)
+        except OSError as exc:
+            print(
+                f"vnnews: FAILED cannot write the summary ({exc.filename}: {exc.strerror})", file=sys.stderr
+            )
+            summary["ok"] = False
+        else:
+            print(f"summary: {path}")
         for outlet in outlets:
             for problem in outlet["problems"]:
                 print(f"vnnews: FAILED {problem}", file=sys.stderr)

@@ -44,9 +44,17 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         check_topics(self.settings)
         extractor = OfflineExtractor(self.settings, opts.spider)
+        # The crawl refuses pages over DOWNLOAD_MAXSIZE; so does this, before reading them.
+        max_size = self.settings.getint("DOWNLOAD_MAXSIZE")
         for name in args:
             path = Path(name)
             try:
+                size = path.stat().st_size
+                if max_size and size > max_size:
+                    self._fail(
+                        name, f"{size} bytes, over the crawl's limit (DOWNLOAD_MAXSIZE, {max_size} bytes)"
+                    )
+                    continue
                 body = path.read_bytes()
             except OSError as exc:
                 self._fail(name, f"cannot read: {exc.strerror}")

@@ -27,18 +27,21 @@ import calendar
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from crawler.extraction import ArticlePage, NotAnArticle, canonicalize_url
+from crawler.health import CrawlSetupError, report_problem
 from crawler.items import ArticleDraft
 from crawler.state import state_store
 from pipelines.text.dates import date_in_url, parse_datetime, parse_lastmod, vietnam_day, vietnam_now
@@ -60,11 +63,8 @@ class DateRange:
     def from_args(cls, since: str | None, until: str | None) -> DateRange | None:
         if not since and not until:
             return None
-        try:
-            first = date.fromisoformat(since) if since else date.min
-            last = date.fromisoformat(until) if until else None
-        except ValueError as exc:
-            raise ValueError(f"since and until are days, YYYY-MM-DD: {exc}") from None
+        first = _day("since", since) if since else date.min
+        last = _day("until", until) if until else None
         if last and last < first:
             raise ValueError(f"until ({last}) is before since ({first})")
         return cls(first, last)
@@ -74,6 +74,13 @@ class DateRange:
 
     def overlaps(self, first: date, last: date) -> bool:
         return last >= self.since and (self.until is None or first <= self.until)
+
+
+def _day(name: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name}={value} is not a day: give YYYY-MM-DD, e.g. 2026-06-01") from None
 
 
 class NewsSpider(scrapy.Spider):
@@ -137,6 +144,9 @@ class NewsSpider(scrapy.Spider):
 
     custom_settings: ClassVar[dict[str, Any]] = {}
 
+    # The -a arguments the spider takes, with the form of their value: `scrapy crawl -h` lists them.
+    arguments: ClassVar[dict[str, str]] = {"since": "YYYY-MM-DD", "until": "YYYY-MM-DD", "reset_state": "1"}
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.outlet and not getattr(self, "allowed_domains", None):
@@ -145,7 +155,13 @@ class NewsSpider(scrapy.Spider):
         self._dated_sitemap_re = (
             re.compile(self.dated_sitemap_pattern) if self.dated_sitemap_pattern else None
         )
-        self.date_range = DateRange.from_args(kwargs.get("since"), kwargs.get("until"))
+        try:
+            self.date_range = DateRange.from_args(kwargs.get("since"), kwargs.get("until"))
+        except ValueError as exc:
+            raise CrawlSetupError(str(exc)) from None
+        # Article requests still allowed from sitemaps in this crawl (VNNEWS_SITEMAP_MAX_ARTICLES).
+        self.sitemap_budget: int | None = None
+        self.sitemap_limit_said = False
         # The topic of a topic crawl, by name; its aliases come from the topics file (see start()).
         self.topic_name: str | None = kwargs.get("topic") or None
 
@@ -344,7 +360,17 @@ class NewsSpider(scrapy.Spider):
             return
         body = response.body
         if body[:2] == b"\x1f\x8b":
-            body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            max_size = self.settings.getint("DOWNLOAD_MAXSIZE")
+            try:
+                body = gunzip(body, max_size=max_size)
+            except ValueError:  # past max_size, or not gzip after all
+                self.crawler.stats.inc_value("vnnews/discovery/bad_sitemap")
+                report_problem(
+                    self.crawler,
+                    f"the sitemap {response.url} does not unzip within DOWNLOAD_MAXSIZE ({max_size} bytes)",
+                )
+                self.logger.error("The sitemap %s does not unzip within %d bytes", response.url, max_size)
+                return
         try:
             sitemap = Sitemap(body)
         except Exception:  # lxml raises several kinds on garbage
@@ -362,12 +388,28 @@ class NewsSpider(scrapy.Spider):
                 if dated or not follow or any(r.search(loc) for r in follow):
                     yield self.sitemap_request(loc)
             return
-        for entry in sitemap:
-            url = entry["loc"]
-            if self.is_article_url(url):
-                request = self.article_request(url, discovered_by="sitemap", lastmod=entry.get("lastmod"))
-                if request:
-                    yield request
+        if self.sitemap_budget is None:
+            self.sitemap_budget = self.settings.getint("VNNEWS_SITEMAP_MAX_ARTICLES", 2000) or None
+        # Newest first, so that the limit keeps the fresh end (entries without a lastmod last, in order).
+        entries = [(entry["loc"], entry.get("lastmod")) for entry in sitemap]
+        entries.sort(key=lambda e: parse_lastmod(e[1]) or datetime.min.replace(tzinfo=UTC), reverse=True)
+        for url, lastmod in entries:
+            if not self.is_article_url(url):
+                continue
+            if self.sitemap_budget == 0:
+                self.crawler.stats.inc_value("vnnews/discovery/sitemap_over_limit")
+                continue
+            request = self.article_request(url, discovered_by="sitemap", lastmod=lastmod)
+            if request:
+                if self.sitemap_budget is not None:
+                    self.sitemap_budget -= 1
+                yield request
+        if self.sitemap_budget == 0 and not self.sitemap_limit_said:
+            self.sitemap_limit_said = True
+            self.logger.info(
+                "VNNEWS_SITEMAP_MAX_ARTICLES reached: older sitemap articles wait for a later crawl "
+                "(vnnews/discovery/sitemap_over_limit)"
+            )
 
     def _sitemap_in_range(self, loc: str, lastmod: str | None) -> bool:
         assert self.date_range is not None
@@ -450,11 +492,35 @@ class NewsSpider(scrapy.Spider):
         self.logger.info("Skipped %s (%s)", url, detail or reason)
 
     def on_error(self, failure: Failure) -> None:
-        """Count and log a failed download (DNS, timeout, HTTP error) without stopping the crawl."""
-        kind = failure.type.__name__ if failure.type else "Error"
-        self.crawler.stats.inc_value(f"vnnews/errors/{kind}")
+        """Count and log a request that finally failed, after its retries, without stopping the crawl.
+
+        ``vnnews/errors/<kind>``: ``http_<status>`` for an HTTP error, else the
+        exception's name (``TimeoutError``, ``ConnectionRefusedError``...); these
+        are what the health check's error rate counts.  A 404 or 410 is a page
+        that is gone, not a failure of the crawl (``vnnews/not_found``); a request
+        refused on purpose (robots.txt, offsite) is ``vnnews/ignored``.
+        """
+        stats = self.crawler.stats
         request = getattr(failure, "request", None)
-        self.logger.warning("Failed %s: %s", request.url if request else "?", failure.getErrorMessage())
+        url = request.url if request else "?"
+        retries = int(request.meta.get("retry_times", 0)) if request else 0
+        after = f" after {retries} retries" if retries else ""
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            if status in (404, 410):
+                stats.inc_value("vnnews/not_found")
+                self.logger.info("Not found (HTTP %d): %s", status, url)
+                return
+            stats.inc_value(f"vnnews/errors/http_{status}")
+            self.logger.warning("Failed %s: HTTP %d%s", url, status, after)
+            return
+        if failure.check(IgnoreRequest):
+            stats.inc_value("vnnews/ignored")
+            self.logger.debug("Ignored %s: %s", url, failure.getErrorMessage())
+            return
+        kind = failure.type.__name__ if failure.type else "Error"
+        stats.inc_value(f"vnnews/errors/{kind}")
+        self.logger.warning("Failed %s: %s%s", url, failure.getErrorMessage(), after)
 
 
 def months(since: date, until: date) -> list[date]:

@@ -53,6 +53,14 @@ class GenericSpider(NewsSpider):
     cms_remove_selectors = tuple(css for cms in CMS_SPIDERS for css in cms.cms_remove_selectors)
     # The time VCCorp's outlets write in their URLs, the commonest such stamp.
     url_date = VccorpSpider.url_date
+    arguments = {
+        "feeds": "URL,...",
+        "sitemaps": "URL,...",
+        "listings": "URL,...",
+        "urls": "URL,...",
+        "article_pattern": "REGEX",
+        **NewsSpider.arguments,
+    }
 
     def __init__(
         self,
