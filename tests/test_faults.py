@@ -382,3 +382,61 @@ def test_crawl_help_lists_each_spiders_arguments() -> None:
         "generic: -a feeds=URL,...  -a sitemaps=URL,...  -a listings=URL,...  -a urls=URL,...  "
         "-a article_pattern=REGEX  -a since=YYYY-MM-DD  -a until=YYYY-MM-DD  -a reset_state=1"
     ) in lines
+
+
+def test_a_disk_that_fills_up_mid_crawl_keeps_file_and_store_in_step(tmp_path: Path) -> None:
+    """The export's file may grow to 150 kB (RLIMIT_FSIZE, the same path as a disk filling up):
+    the store records exactly the lines the file holds, and the next crawl exports the rest."""
+    import resource
+
+    limit = 150_000  # about five article lines; the state store's WAL stays far below it (see below)
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    out = tmp_path / "vtv.jsonl"
+    env = {
+        **os.environ,
+        "VNNEWS_LOG_LEVEL": "INFO",
+        "VNNEWS_DATA_DIR": str(tmp_path / "data"),
+        "VNNEWS_STATE_PATH": str(tmp_path / "state.sqlite3"),
+    }
+    # The store made beforehand, and one commit (at the failure): its few writes stay small.
+    StateStore(tmp_path / "state.sqlite3").close()
+    commit_once = ("-s", "VNNEWS_COMMIT_INTERVAL=600")
+    with MirrorServer() as server:
+        urls = [vtv_article_url(i) for i in range(12)]
+        server.add(FEED, rss(urls), "application/rss+xml")
+        for i, url in enumerate(urls):
+            server.add(url, vtv_article(i, url, words=3000))
+        args = [
+            "crawl",
+            "vtv",
+            "-o",
+            str(out),
+            "-s",
+            f"VNNEWS_MIRROR={server.url}",
+            *MIRROR_SPEED,
+            *commit_once,
+        ]
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            preexec_fn=small_files,
+        )
+        held = read_jsonl(out)
+        stored = stored_urls(tmp_path)
+        rest = tmp_path / "rest.jsonl"
+        code_again, log_again = crawl(server, tmp_path, "-o", str(rest))
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert failures(result.stderr) == [f"vnnews: FAILED vtv: cannot write the export {out}: File too large"]
+    assert "Traceback" not in result.stderr
+    assert 0 < len(held) < 12
+    assert sorted(stored) == sorted(r["canonical_url"] for r in held)
+    assert code_again == 0, log_again[-3000:]
+    assert sorted(r["url"] for r in [*held, *read_jsonl(rest)]) == sorted(urls)
