@@ -58,6 +58,9 @@ VNNEWS_SITEMAP_MAX_ARTICLES = 2000
 VNNEWS_MAX_LISTING_PAGES = 3
 VNNEWS_BACKFILL_MAX_PAGES = 200
 
+# `scrapy check`: each spider's article parse on its fixture page, offline (crawler/contracts.py).
+SPIDER_CONTRACTS = {"crawler.contracts.FixtureContract": 10}
+
 # Send every outlet request to a local mirror instead (http://host:port serving
 # <mirror>/<host>/<path>, the layout of `wget --mirror`): tests, saved-site replays.
 VNNEWS_MIRROR = os.environ.get("VNNEWS_MIRROR") or None
@@ -71,8 +74,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.UnreachableGuard": 560,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
-    # Beside Scrapy's offsite check (50): another port of the outlet's host is offsite too.
-    "crawler.middlewares.OtherPortOffsite": 51,
+    # Scrapy's offsite check, for which another port of the outlet's host is offsite too.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.PortAwareOffsiteMiddleware": 50,
     # Close to the download, so that the headers it adds are the ones sent.
     "crawler.middlewares.ConditionalRequests": 950,
 }

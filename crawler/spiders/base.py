@@ -469,7 +469,12 @@ class NewsSpider(scrapy.Spider):
     # -- articles ------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterable[ArticleDraft]:
-        """The page's draft, for the cleaning pipelines; a page that is no article is counted and skipped."""
+        """The page's draft, for the cleaning pipelines; a page that is no article is counted and skipped.
+
+        ``scrapy check`` runs this on the spider's fixture page (crawler/contracts.py):
+        @fixture
+        @returns items 1 1
+        """
         if not isinstance(response, TextResponse):
             self.skip(response.url, "not_html", response.headers.get("Content-Type", b"").decode())
             return
