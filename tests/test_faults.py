@@ -113,7 +113,7 @@ def test_retried_requests_that_succeed_are_not_failures(tmp_path: Path) -> None:
         )
     assert code == 0, log[-3000:]
     assert sorted(r["url"] for r in read_jsonl(out)) == sorted(urls)
-    assert "'retry/count': 14" in log  # 12 × 500 and one 429, then 200; the failing page twice
+    assert "'retry/count': 14" in log  # 11 × 500 and one 429, then 200; the failing page twice
     assert "'vnnews/errors/http_503': 1" in log
     assert "'vnnews/not_found': 1" in log
     assert f"Failed {failing}: HTTP 503 after 2 retries" in log
