@@ -460,3 +460,17 @@ def test_scrapy_check_runs_each_spiders_parse_on_its_fixture() -> None:
     with pytest.raises(ContractFail) as failed:
         contract.post_process([])
     assert str(failed.value) == f"no article from {fixture_page('vtv')}"
+
+
+def test_a_broken_gzip_sitemap_is_counted_as_no_sitemap() -> None:
+    from scrapy.http import Response
+
+    from crawler.spiders.vtv import VtvSpider
+    from tests.conftest import make_spider
+
+    spider = make_spider(VtvSpider)
+    response = Response("https://vtv.vn/sitemap.xml.gz", body=b"\x1f\x8b\x08 not gzip after all")
+    assert list(spider.parse_sitemap(response)) == []
+    stats = spider.crawler.stats.get_stats()
+    assert stats["vnnews/discovery/bad_sitemap"] == 1
+    assert "vnnews/problems" not in stats  # garbage is skipped; only a sitemap too large fails the crawl

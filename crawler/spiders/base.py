@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import calendar
 import re
+import struct
+import zlib
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -363,7 +365,11 @@ class NewsSpider(scrapy.Spider):
             max_size = self.settings.getint("DOWNLOAD_MAXSIZE")
             try:
                 body = gunzip(body, max_size=max_size)
-            except ValueError:  # past max_size, or not gzip after all
+            except (OSError, EOFError, struct.error, zlib.error):  # a broken gzip: garbage, as below
+                self.logger.warning("Not a sitemap (a broken gzip): %s", response.url)
+                self.crawler.stats.inc_value("vnnews/discovery/bad_sitemap")
+                return
+            except ValueError:  # past max_size (a gzip bomb, or a sitemap past any sane size)
                 self.crawler.stats.inc_value("vnnews/discovery/bad_sitemap")
                 report_problem(
                     self.crawler,
