@@ -269,6 +269,8 @@ CRAWL_SETTINGS = {
     "DOWNLOAD_DELAY": "0",
     "ROBOTSTXT_OBEY": "True",
     "LOG_LEVEL": "INFO",
+    # Every article of the site, however many the sitemap lists (a real crawl takes the newest 2,000).
+    "VNNEWS_SITEMAP_MAX_ARTICLES": "0",
 }
 STAT = re.compile(r"'([a-z_/]+)': ([0-9.]+)")
 
