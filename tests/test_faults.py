@@ -377,10 +377,10 @@ def test_crawl_help_lists_each_spiders_arguments() -> None:
     result = run_scrapy("crawl", "-h")
     assert result.returncode == 0
     lines = [line.strip() for line in result.stdout.splitlines()]
-    assert "vtv: -a since=YYYY-MM-DD  -a until=YYYY-MM-DD  -a reset_state=1" in lines
+    assert "vtv: -a since=YYYY-MM-DD  -a until=YYYY-MM-DD  -a topic=NAME  -a reset_state=1" in lines
     assert (
         "generic: -a feeds=URL,...  -a sitemaps=URL,...  -a listings=URL,...  -a urls=URL,...  "
-        "-a article_pattern=REGEX  -a since=YYYY-MM-DD  -a until=YYYY-MM-DD  -a reset_state=1"
+        "-a article_pattern=REGEX  -a since=YYYY-MM-DD  -a until=YYYY-MM-DD  -a topic=NAME  -a reset_state=1"
     ) in lines
 
 

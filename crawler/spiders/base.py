@@ -147,7 +147,12 @@ class NewsSpider(scrapy.Spider):
     custom_settings: ClassVar[dict[str, Any]] = {}
 
     # The -a arguments the spider takes, with the form of their value: `scrapy crawl -h` lists them.
-    arguments: ClassVar[dict[str, str]] = {"since": "YYYY-MM-DD", "until": "YYYY-MM-DD", "reset_state": "1"}
+    arguments: ClassVar[dict[str, str]] = {
+        "since": "YYYY-MM-DD",
+        "until": "YYYY-MM-DD",
+        "topic": "NAME",
+        "reset_state": "1",
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
