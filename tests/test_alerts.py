@@ -176,7 +176,7 @@ def test_bad_options_are_one_line_errors(exports: Path, tmp_path: Path) -> None:
     assert (
         result.stderr.strip()
         .splitlines()[-1]
-        .endswith("error: since and until are days, YYYY-MM-DD: month must be in 1..12")
+        .endswith("error: since=2025-13-01 is not a day: give YYYY-MM-DD, e.g. 2026-06-01")
     )
     result = run_scrapy("alerts", str(tmp_path / "none"), "--topic", "X", "-o", "-")
     assert result.returncode == 2
