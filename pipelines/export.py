@@ -188,10 +188,13 @@ class GuardedFeedExporter(FeedExporter):
 
     def item_scraped(self, item: Any, spider: Spider) -> None:
         if self.crawler.stats.get_value("vnnews/export/failed"):
-            return  # the crawl is stopping; nothing more goes to any file
+            # The crawl is stopping; nothing more goes to any file (and the summary counts it out).
+            self.crawler.stats.inc_value("vnnews/export/not_written")
+            return
         try:
             super().item_scraped(item, spider)
         except OSError as exc:
+            self.crawler.stats.inc_value("vnnews/export/not_written")
             path = str(exc.filename) if exc.filename else "?"
             failed = [slot for slot in self.slots if str(getattr(slot.storage, "path", "")) == path]
             for slot in failed:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import gzip
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,9 @@ def test_a_full_disk_fails_the_crawl_and_the_next_crawl_exports_what_was_lost(tm
     assert failures(log) == [f"vnnews: FAILED vtv: cannot write the export {full}: No space left on device"]
     assert "Traceback" not in log
     assert stored_after_failure == []  # the store claims no line the file does not hold
+    # Every record that reached the export is counted as not written (the summary's "exported" is 0).
+    scraped = re.search(r"'item_scraped_count': (\d+)", log)
+    assert scraped and f"'vnnews/export/not_written': {scraped[1]}," in log
     assert code_again == 0, log_again[-3000:]
     assert sorted(r["url"] for r in read_jsonl(again)) == sorted(urls)
 

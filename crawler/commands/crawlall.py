@@ -50,7 +50,9 @@ def crawl_summary(
         "spider": name,
         "outlet": getattr(crawler.spidercls, "outlet", ""),
         "pages_fetched": int(stats.get("downloader/response_count", 0)),
-        "records_exported": int(stats.get("item_scraped_count", 0)),
+        # Records that reached the export, less those a failed export did not write.
+        "records_exported": int(stats.get("item_scraped_count", 0))
+        - int(stats.get("vnnews/export/not_written", 0)),
         "new": int(stats.get("vnnews/state/new", 0)),
         "updated": int(stats.get("vnnews/state/updated", 0)),
         "not_refetched": int(stats.get("vnnews/discovery/known_unchanged", 0)),
