@@ -146,7 +146,7 @@ def test_demo_crawls_the_fixture_outlets_without_the_internet(tmp_path: Path) ->
     lines = second.stdout.splitlines()
     rows = [line.split() for line in lines[1:11]]
     assert [(row[0], *row[2:]) for row in rows] == [
-        (outlet, str(n), str(n), "0", "0", "-", "ok")
+        (outlet, str(n), str(n), "0", "0", "0", "-", "ok")
         for outlet, n in [
             ("baoquocte.vn", 1),
             ("biengioilanhtho.gov.vn", 1),
