@@ -140,7 +140,8 @@ def run_of(outlet: dict[str, Any], started_at: datetime) -> tuple[str, Run]:
         exported=_count(outlet["records_exported"]),
         new=_count(outlet.get("new", 0)),
         updated=_count(outlet.get("updated", 0)),
-        errors=_count(outlet.get("errors", 0)),
+        # "failed": requests that failed after their retries; summaries written before it say "errors".
+        errors=_count(outlet["failed"] if "failed" in outlet else outlet.get("errors", 0)),
         dropped={str(reason): _count(n) for reason, n in dropped.items()},
         ok=bool(outlet["ok"]),
         problems=[str(p) for p in problems],

@@ -46,8 +46,10 @@ def outlet_run(
         "updated": updated,
         "not_refetched": 0,
         "dropped": dropped or {},
-        "errors": errors,
-        "errors_by_kind": {"http_404": errors} if errors else {},
+        "not_found": 0,
+        "retried": 0,
+        "failed": errors,
+        "failed_by_kind": {"http_503": errors} if errors else {},
         "finish_reason": "finished",
         "files": [],
         "ok": not problems,
@@ -436,7 +438,7 @@ def test_summaries_that_are_not_ones_are_named_and_skipped(tmp_path: Path) -> No
             {"started_at": "2026-06-24T01:00:00+00:00", "outlets": [{"spider": "vtv", "ok": True}]}
         ),
         "negative.json": json.dumps(
-            {"started_at": "2026-06-24T01:00:00+00:00", "outlets": [{**entry, "errors": -1}]}
+            {"started_at": "2026-06-24T01:00:00+00:00", "outlets": [{**entry, "failed": -1}]}
         ),
         "good.json": json.dumps({"started_at": "2026-06-24T01:00:00+00:00", "outlets": [entry]}),
     }
@@ -485,3 +487,15 @@ def test_lines_that_are_not_records_are_counted_and_the_first_named(tmp_path: Pa
     ]
     assert data.lines_read == 1
     assert data.records["vtv.vn"].undated() == 1
+
+
+def test_a_summary_from_before_failed_and_retried_reads_its_errors(tmp_path: Path) -> None:
+    entry = outlet_run("vtv", "vtv.vn", 5, 5, errors=2)
+    old = {k: v for k, v in entry.items() if k not in ("not_found", "retried", "failed", "failed_by_kind")}
+    write_summary(
+        tmp_path, "2026-06-24T01:00:00+00:00", {**old, "errors": 3, "errors_by_kind": {"http_404": 3}}
+    )
+    write_summary(tmp_path, "2026-06-25T01:00:00+00:00", entry)
+    data = ReportData()
+    read_summaries(sorted((tmp_path / "summary").glob("*.json")), data)
+    assert [run.errors for run in data.runs["vtv.vn"]] == [3, 2]
