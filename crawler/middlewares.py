@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
@@ -172,7 +172,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 retry_after,
             )
             return response
-        retry = self._retry(request, response_status_message(response.status))
+        retry = self.retry_request(request, response_status_message(response.status))
         if retry is None:
             return response
         wait = backoff_seconds(retry.meta["retry_times"], self.base, self.cap)
@@ -188,10 +188,23 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
             return None
-        retry = self._retry(request, exception)
+        retry = self.retry_request(request, exception)
         if retry is not None:
             await self._wait(backoff_seconds(retry.meta["retry_times"], self.base, self.cap))
         return retry
+
+    def retry_request(self, request: Request, reason: str | Exception) -> Request | None:
+        """The retry of *request*, or None when its retries are spent: Scrapy's public
+        ``get_retry_request`` with this middleware's settings, as RetryMiddleware calls it."""
+        assert self.crawler.spider is not None
+        return get_retry_request(
+            request,
+            reason=reason,
+            spider=self.crawler.spider,
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level),
+        )
 
     def _slow_down(self, request: Request, wait: float) -> None:
         engine = self.crawler.engine
