@@ -75,7 +75,8 @@ def crawl_problems(crawler: Crawler, setup_error: BaseException | None = None) -
     The health checks of ``crawler/monitors.py`` (spidermon, at the close of the
     crawl) add theirs to the stats under ``vnnews/health/problems``; what the
     crawl itself found fatal (an export it could not write, a sitemap too large)
-    is under ``vnnews/problems``.
+    is under ``vnnews/problems``.  A worker that requested nothing (others of its
+    round took every page) did not fail.
     """
     name = crawler.spider.name if crawler.spider else getattr(crawler.spidercls, "name", "?")
     if setup_error is not None:
@@ -94,7 +95,9 @@ def crawl_problems(crawler: Crawler, setup_error: BaseException | None = None) -
     failed_exports = sum(v for k, v in stats.items() if k.startswith("feedexport/failed_count/"))
     if failed_exports:
         problems.append(f"{name}: {failed_exports} export file(s) could not be written (see the log)")
-    if not stats.get("downloader/response_count"):
+    worker = bool(crawler.settings.get("VNNEWS_REDIS_URL"))
+    worker_had_nothing = worker and not stats.get("downloader/request_count")
+    if not stats.get("downloader/response_count") and not worker_had_nothing:
         errors = {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("vnnews/errors/")}
         detail = ", ".join(f"{v} {k}" for k, v in sorted(errors.items())) or "no request was answered"
         problems.append(

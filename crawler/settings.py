@@ -130,6 +130,12 @@ VNNEWS_STATE_TIMEOUT = 30.0  # seconds a write waits for another crawl's (SQLite
 SCHEDULER = "crawler.jobdir.ResumableScheduler"
 VNNEWS_JOBS_DIR = os.environ.get("VNNEWS_JOBS_DIR") or None
 
+# Workers sharing one Redis (crawler/workers.py): set, `scrapy crawl` and `crawlall` share the frontier
+# (scrapy-redis) and the state in this Redis, and send their records to `scrapy redis-export`.
+VNNEWS_REDIS_URL = os.environ.get("VNNEWS_REDIS_URL") or None
+VNNEWS_REDIS_HEARTBEAT = 1.0  # seconds between a worker's heartbeats
+VNNEWS_REDIS_WORKER_TIMEOUT = 30.0  # seconds without a heartbeat after which a worker is dead
+
 # Health checks (crawler/monitors.py), by spidermon.  Records are validated by pipelines/validate.py.
 SPIDERMON_ENABLED = True
 EXTENSIONS = {

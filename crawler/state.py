@@ -26,13 +26,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from crawler.health import CrawlSetupError
+
+if TYPE_CHECKING:
+    from crawler.redisstate import RedisStateStore
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -75,7 +78,8 @@ class ArticleState:
     last_seen: str
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process *pid* of this host is running."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -198,7 +202,7 @@ class StateStore:
         rows = self.db.execute(
             "SELECT path, pid FROM exports WHERE outlet = ? AND finished_at IS NULL", (outlet,)
         ).fetchall()
-        return [row["path"] for row in rows if row["pid"] != os.getpid() and not _process_alive(row["pid"])]
+        return [row["path"] for row in rows if row["pid"] != os.getpid() and not process_alive(row["pid"])]
 
 
 # -- one store per crawl -----------------------------------------------------------------
@@ -226,14 +230,27 @@ def state_enabled(settings: BaseSettings) -> bool:
 class StateExtension:
     """Opens the crawl's state store when the crawl is set up, and closes it when the engine stops.
 
+    A worker (``VNNEWS_REDIS_URL``) gets the state in Redis (``crawler/redisstate.py``) instead.
+
     ``EXTENSIONS`` builds it after the spider and before the engine, so that the
     spider's discovery, the middlewares and the pipelines all find the store open.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        self.store: StateStore | None = None
-        if state_enabled(settings):
+        self.store: StateStore | RedisStateStore | None = None
+        url = settings.get("VNNEWS_REDIS_URL")
+        if url:
+            # A worker: the state is shared in Redis (imported here: only workers load redis).
+            import redis
+
+            from crawler.redisstate import RedisStateStore
+
+            try:
+                self.store = RedisStateStore(url)
+            except redis.RedisError as exc:
+                raise CrawlSetupError(f"cannot reach the workers' Redis at {url}: {exc}") from None
+        elif state_enabled(settings):
             path = state_path(settings)
             try:
                 self.store = StateStore(path, settings.getfloat("VNNEWS_STATE_TIMEOUT", 30.0))
@@ -253,7 +270,7 @@ class StateExtension:
             self.store = None
 
 
-def state_store(crawler: Crawler | Any) -> StateStore | None:
+def state_store(crawler: Crawler | Any) -> StateStore | RedisStateStore | None:
     """The crawl's state store; None when the crawl keeps none, or for a spider outside a crawl."""
     if crawler is None:
         return None

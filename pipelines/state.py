@@ -29,7 +29,7 @@ import logging
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -39,7 +39,10 @@ from twisted.internet.task import LoopingCall
 from crawler.items import Record
 from crawler.state import StateStore, state_store, utc_now
 from pipelines.base import drop
-from pipelines.export import export_failed, feed_file_opened, repair_jsonl
+from pipelines.export import export_failed, feed_file_opened, record_line, repair_jsonl
+
+if TYPE_CHECKING:
+    from crawler.redisstate import RedisStateStore
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +98,9 @@ class StatePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.store: StateStore | None = None
+        # A worker sharing a Redis (crawler/workers.py): the state is there, and so is the export's queue.
+        self.worker = bool(crawler.settings.get("VNNEWS_REDIS_URL"))
+        self.store: StateStore | RedisStateStore | None = None
         self.outlet = ""
         # Rows of exported lines not yet committed, and the local files those lines are in.
         self.pending: list[tuple[str, str, str, int, str]] = []
@@ -119,6 +124,12 @@ class StatePipeline:
         self.store = state_store(self.crawler)
         if self.store is None:
             logger.info("No state store for this crawl (-O snapshot or VNNEWS_STATE_ENABLED off)")
+            return
+        if self.worker:
+            # A worker writes no file: records go to the exporter through Redis, in publish().
+            if _flag(getattr(spider, "reset_state", None)):
+                count = self.store.reset(self.outlet)
+                logger.warning("State of %s reset: %d articles forgotten", self.outlet, count)
             return
         interrupted = self.store.interrupted_exports(self.outlet)
         if _flag(getattr(spider, "reset_state", None)):
@@ -205,6 +216,8 @@ class StatePipeline:
         self._count_seen(item)
         if self.store is None:
             return item
+        if self.worker:
+            return self.publish(item)
         url = item["canonical_url"]
         known = self.store.get(url)
         if known is None:
@@ -216,6 +229,18 @@ class StatePipeline:
         else:
             item["revision"] = known.revision + 1
             self.stats.inc_value("vnnews/state/updated")
+        return item
+
+    def publish(self, item: Record) -> Record:
+        """A worker's record: its revision decided and the record queued for the exporter, in one step."""
+        spider = self.crawler.spider
+        revision = self.store.publish(spider.name, self.outlet, item, record_line(item))  # type: ignore[union-attr]
+        if not revision:
+            url = item["canonical_url"]
+            raise quiet(drop(self.stats, "unchanged", f"{url} (known unchanged)"))
+        item["revision"] = revision
+        self.stats.inc_value("vnnews/state/new" if revision == 1 else "vnnews/state/updated")
+        self.stats.inc_value("vnnews/workers/published")
         return item
 
     def _count_seen(self, record: Record) -> None:
@@ -231,7 +256,7 @@ class StatePipeline:
 
     def item_scraped(self, item: Record, response: Any, spider: Spider) -> None:
         """The record's line is in the export: its row goes into the next commit."""
-        if self.store is None:
+        if self.store is None or self.worker:
             return
         if self.stats.get_value("vnnews/export/failed"):
             # This record's line, and every later one, is not in the file: record only those before it.

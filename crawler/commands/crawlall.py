@@ -29,7 +29,7 @@ from crawler.demo import FIXTURES, DemoServer, demo_pages
 from crawler.health import crawl_problems, crawl_stats, watch_crawl
 from crawler.outlets import outlet_spiders
 from crawler.spiders.base import DateRange
-from pipelines.export import default_feeds
+from pipelines.export import default_feeds, worker_refuses_feeds
 from pipelines.topics import Topic, TopicsError, check_topics, find_topic
 
 
@@ -168,7 +168,9 @@ class Command(ScrapyCommand):
         self.demo: DemoServer | None = None
         if opts.demo:
             self.start_demo(opts)
-        if not self.settings.getdict("FEEDS"):
+        if worker_refuses_feeds(self.settings):
+            pass
+        elif not self.settings.getdict("FEEDS"):
             self.settings.set("FEEDS", default_feeds(self.settings), priority="cmdline")
         try:
             DateRange.from_args(opts.since, opts.until)

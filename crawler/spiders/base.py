@@ -178,10 +178,18 @@ class NewsSpider(scrapy.Spider):
 
         ``VNNEWS_OUTLET_SETTINGS`` maps a spider name to settings of its own
         (concurrency, delay...), so that politeness is tuned per outlet without
-        editing spiders; ``VNNEWS_JOBS_DIR`` gives each spider ``JOBDIR=<dir>/<name>``.
+        editing spiders; ``VNNEWS_JOBS_DIR`` gives each spider ``JOBDIR=<dir>/<name>``;
+        ``VNNEWS_REDIS_URL`` makes the crawl a worker sharing that Redis (``crawler/workers.py``).
         """
         super().update_settings(settings)
         settings.setdict(settings.getdict("VNNEWS_OUTLET_SETTINGS").get(cls.name) or {}, priority="spider")
+        url = settings.get("VNNEWS_REDIS_URL")
+        if url:
+            # A worker: the frontier is in Redis, not in a JOBDIR.  Imported here: only workers load redis.
+            from crawler.workers import worker_settings
+
+            settings.setdict(worker_settings(url), priority="spider")
+            return
         jobs = settings.get("VNNEWS_JOBS_DIR")
         if jobs and not settings.get("JOBDIR"):
             settings.set("JOBDIR", f"{jobs}/{cls.name}", priority="spider")
