@@ -1,6 +1,6 @@
 """Run every benchmark, one after the other, each in a process of its own, and sum up the targets.
 
-    python bench/run.py [--quick] [extraction throughput memory startup ccnews]
+    python bench/run.py [--quick] [extraction throughput memory startup ccnews scale]
 
 ``--quick`` is passed on to each script (fewer runs, smaller memory crawl).
 Exit status 0 when every target was met.
@@ -15,7 +15,7 @@ import time
 
 from common import BENCH
 
-SCRIPTS = ("extraction", "throughput", "memory", "startup", "ccnews")
+SCRIPTS = ("extraction", "throughput", "memory", "startup", "ccnews", "scale")
 
 
 def main() -> int:

@@ -31,9 +31,10 @@ import os
 import socket
 from typing import Any
 
+import redis
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, UsageError
 from scrapy.settings import BaseSettings
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.request import request_from_dict
@@ -61,7 +62,6 @@ def worker_settings(url: str) -> dict[str, Any]:
     return {
         "SCHEDULER": "crawler.workers.WorkerScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "SCHEDULER_QUEUE_CLASS": "crawler.workers.WorkerQueue",
         "SCHEDULER_QUEUE_KEY": f"{PREFIX}:%(spider)s:requests",
         # One worker closing must not wipe everyone's queue.
         "SCHEDULER_PERSIST": True,
@@ -71,6 +71,22 @@ def worker_settings(url: str) -> dict[str, Any]:
         # A worker's share of a round can be empty (others took every page): not a failed crawl.
         "VNNEWS_HEALTH_MIN_RECORDS": 0,
     }
+
+
+def check_worker_settings(settings: BaseSettings) -> None:
+    """A worker's options make sense and its Redis answers; a one-line UsageError otherwise."""
+    url = settings.get("VNNEWS_REDIS_URL")
+    if settings.getdict("FEEDS"):
+        raise UsageError("a worker (VNNEWS_REDIS_URL) writes no file, `scrapy redis-export` does: drop -o/-O")
+    if settings.get("JOBDIR") or settings.get("VNNEWS_JOBS_DIR"):
+        raise UsageError("a worker (VNNEWS_REDIS_URL) keeps its queue in Redis: drop JOBDIR and --jobdir")
+    client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
+    try:
+        client.ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise UsageError(f"cannot reach the workers' Redis at {url}: {exc}") from None
+    finally:
+        client.close()
 
 
 def worker_id(spider: Spider) -> str:
@@ -189,9 +205,13 @@ class WorkerScheduler(RedisScheduler):
             key=f"{self.k['dupefilter']}{self.round}",
             debug=spider.settings.getbool("DUPEFILTER_DEBUG"),
         )
-        super().open(spider)
+        # scrapy-redis's open(), less its Spider.log() (deprecated by Scrapy 2.19): we log below.
+        self.spider = spider
+        self.queue = WorkerQueue(self.server, spider, queue_key, serializer=self.serializer)
         self.queue.busy_key = self.k["busy"]
         self.queue.worker = self.worker
+        if self.flush_on_start:
+            self.flush()
         logger.info(
             "Worker %s %s round %d of %s (%d requests queued)",
             self.worker,

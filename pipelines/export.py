@@ -35,7 +35,6 @@ from typing import IO, Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import UsageError
 from scrapy.exporters import JsonLinesItemExporter
 from scrapy.extensions.feedexport import FeedExporter, FileFeedStorage
 from scrapy.settings import BaseSettings
@@ -71,20 +70,6 @@ def export_failed(crawler: Crawler, path: str, error: OSError) -> None:
     )
     if crawler.engine is not None:
         deferred_from_coro(crawler.engine.close_spider_async(reason="export_failed"))
-
-
-def worker_refuses_feeds(settings: BaseSettings) -> bool:
-    """Whether the crawl is a worker (``VNNEWS_REDIS_URL``), which writes no file; -o/-O are then an error.
-
-    A worker's records reach ``scrapy redis-export``, the one writer of files, through Redis.
-    """
-    if not settings.get("VNNEWS_REDIS_URL"):
-        return False
-    if settings.getdict("FEEDS"):
-        raise UsageError("a worker (VNNEWS_REDIS_URL) writes no file: `scrapy redis-export` does; drop -o/-O")
-    if settings.get("JOBDIR") or settings.get("VNNEWS_JOBS_DIR"):
-        raise UsageError("a worker (VNNEWS_REDIS_URL) keeps its queue in Redis: drop JOBDIR and --jobdir")
-    return True
 
 
 def record_line(record: dict[str, Any]) -> str:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MIRROR_SPEED, ROOT
-from tests.redis_server import RedisServer
+from tests.conftest import MIRROR_SPEED, ROOT, run_scrapy
+from tests.redis_server import RedisServer, free_port
 from tests.scripted_mirror import ScriptedMirror
 from tests.sites import build_vtv_archive, serve_quiet_discovery
 
@@ -103,7 +103,11 @@ class Cluster:
         return self.redis.client().zcard("vnnews:vtv:workers")
 
     def round(self, workers: int) -> list[tuple[subprocess.Popen[str], Path]]:
-        """Start *workers* workers; let discovery through once all have joined the round."""
+        """Start *workers* workers; let discovery through once all have joined the round.
+
+        The exporter is started after them (``--idle-exit`` counts from the workers' last heartbeat,
+        or from the exporter's start: started first, it could leave before slow start-ups).
+        """
         self.mirror.gate.clear()
         started = [self.worker() for _ in range(workers)]
 
@@ -146,8 +150,8 @@ def stat(log: str, name: str) -> int:
 def test_three_workers_and_an_exporter_share_a_round_then_a_second_round_exports_nothing(
     cluster: Cluster,
 ) -> None:
-    exporter = cluster.exporter()
     workers = cluster.round(3)
+    exporter = cluster.exporter()
     logs = [finished(*w) for w in workers]
     finished(*exporter)
 
@@ -171,8 +175,9 @@ def test_three_workers_and_an_exporter_share_a_round_then_a_second_round_exports
 
     # A second round: the feeds and the sitemap are read again, no article is fetched or exported.
     discovery_before = len(cluster.mirror.requests_for("https://vtv.vn/latest-news-sitemap.xml"))
+    workers = cluster.round(2)
     exporter = cluster.exporter()
-    logs = [finished(*w) for w in cluster.round(2)]
+    logs = [finished(*w) for w in workers]
     finished(*exporter)
     assert len(cluster.mirror.requests_for("https://vtv.vn/latest-news-sitemap.xml")) == discovery_before + 1
     assert sum(cluster.mirror.article_hits().values()) == ARTICLES
@@ -185,8 +190,8 @@ def test_three_workers_and_an_exporter_share_a_round_then_a_second_round_exports
 def test_a_worker_and_the_exporter_killed_then_another_round_export_every_article_once(
     cluster: Cluster,
 ) -> None:
-    exporter, _ = cluster.exporter()
     workers = cluster.round(3)
+    exporter, _ = cluster.exporter()
     wait_for(lambda: len(cluster.lines()) >= 60, "the exporter to write 60 lines")
     victim, _ = workers[0]
     victim.send_signal(signal.SIGKILL)
@@ -204,8 +209,9 @@ def test_a_worker_and_the_exporter_killed_then_another_round_export_every_articl
         file.write(b'{"schema_version": 2, "id": "0123456789abcdef", "url": "https://vtv.vn/bai-viet-th')
 
     # The next round fetches what the killed worker had in hand; the exporter resumes the stream.
+    workers = cluster.round(3)
     exporter = cluster.exporter()
-    for worker in cluster.round(3):
+    for worker in workers:
         finished(*worker)
     finished(*exporter)
     raw = b"".join(f.read_bytes() for f in sorted(cluster.data.glob("vtv/*.jsonl")))
@@ -216,3 +222,22 @@ def test_a_worker_and_the_exporter_killed_then_another_round_export_every_articl
     assert set(ids.values()) == {1}
     assert cluster.redis.client().xlen("vnnews:records") == 0
     assert cluster.redis.client().scard("vnnews:outlet:vtv.vn:articles") == ARTICLES
+
+
+def test_a_worker_refuses_output_files_and_names_an_unreachable_redis(tmp_path: Path) -> None:
+    closed_port = free_port()
+    url = f"redis://127.0.0.1:{closed_port}/0"
+    result = run_scrapy("crawl", "vtv", "-s", f"VNNEWS_REDIS_URL={url}", "-o", str(tmp_path / "out.jsonl"))
+    assert result.returncode == 2
+    assert "a worker (VNNEWS_REDIS_URL) writes no file, `scrapy redis-export` does: drop -o/-O" in result.stderr
+    result = run_scrapy("crawlall", "-s", f"VNNEWS_REDIS_URL={url}")
+    assert result.returncode == 2
+    assert f"cannot reach the workers' Redis at {url}: Error 111 connecting to 127.0.0.1:{closed_port}" in (
+        result.stderr
+    )
+    result = run_scrapy("redis-export", "-s", f"VNNEWS_REDIS_URL={url}")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        f"vnnews: cannot reach the workers' Redis at {url}: Error 111 connecting to 127.0.0.1:{closed_port}"
+    )
+    assert not (tmp_path / "out.jsonl").exists()

@@ -16,7 +16,7 @@ from scrapy.settings import BaseSettings
 from scrapy.spiderloader import SpiderLoader
 
 from crawler.health import CrawlSetupError, crawl_problems, watch_crawl
-from pipelines.export import default_feeds, worker_refuses_feeds
+from pipelines.export import default_feeds
 from pipelines.topics import TopicsError, check_topics, find_topic
 
 
@@ -52,7 +52,10 @@ class Command(ScrapyCrawlCommand):
                 find_topic(topics, opts.spargs["topic"])
             except TopicsError as exc:
                 raise UsageError(str(exc), print_help=False) from None
-        if worker_refuses_feeds(self.settings):
+        if self.settings.get("VNNEWS_REDIS_URL"):
+            from crawler.workers import check_worker_settings  # here: only workers load redis
+
+            check_worker_settings(self.settings)
             return
         if not self.settings.getdict("FEEDS"):
             self.settings.set("FEEDS", default_feeds(self.settings), priority="cmdline")

@@ -29,7 +29,7 @@ from crawler.demo import FIXTURES, DemoServer, demo_pages
 from crawler.health import crawl_problems, crawl_stats, watch_crawl
 from crawler.outlets import outlet_spiders
 from crawler.spiders.base import DateRange
-from pipelines.export import default_feeds, worker_refuses_feeds
+from pipelines.export import default_feeds
 from pipelines.topics import Topic, TopicsError, check_topics, find_topic
 
 
@@ -168,8 +168,10 @@ class Command(ScrapyCommand):
         self.demo: DemoServer | None = None
         if opts.demo:
             self.start_demo(opts)
-        if worker_refuses_feeds(self.settings):
-            pass
+        if self.settings.get("VNNEWS_REDIS_URL"):
+            from crawler.workers import check_worker_settings  # here: only workers load redis
+
+            check_worker_settings(self.settings)
         elif not self.settings.getdict("FEEDS"):
             self.settings.set("FEEDS", default_feeds(self.settings), priority="cmdline")
         try:

@@ -13,8 +13,6 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.log import configure_logging
 
-from pipelines.redis_export import ExporterBusy, StreamExporter
-
 
 class Command(ScrapyCommand):
     requires_project = True
@@ -52,10 +50,18 @@ class Command(ScrapyCommand):
             raise UsageError("give the workers' Redis: -s VNNEWS_REDIS_URL=redis://host:port/db")
         if opts.idle_exit is not None and opts.idle_exit < 0:
             raise UsageError("--idle-exit takes a number of seconds, 0 or more")
+        # Here: every scrapy command imports this module, and only the exporter needs redis.
+        import redis
+
+        from pipelines.redis_export import ExporterBusy, StreamExporter
+
         configure_logging(self.settings)
-        exporter = StreamExporter(url, self.settings.get("VNNEWS_FEED_URI"), idle_exit=opts.idle_exit)
         try:
+            exporter = StreamExporter(url, self.settings.get("VNNEWS_FEED_URI"), idle_exit=opts.idle_exit)
             exporter.run()
         except ExporterBusy as exc:
             print(f"vnnews: {exc}", file=sys.stderr)
+            self.exitcode = 1
+        except (redis.RedisError, ValueError) as exc:
+            print(f"vnnews: cannot reach the workers' Redis at {url}: {exc}", file=sys.stderr)
             self.exitcode = 1
