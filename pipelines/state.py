@@ -126,8 +126,11 @@ class StatePipeline:
             logger.info("No state store for this crawl (-O snapshot or VNNEWS_STATE_ENABLED off)")
             return
         if self.worker:
-            # A worker writes no file: records go to the exporter through Redis, in publish().
-            if _flag(getattr(spider, "reset_state", None)):
+            # A worker writes no file: records go to the exporter through Redis, in publish().  Only the
+            # worker that starts a round resets (before any request: its scheduler opened first), so that
+            # one joining later does not forget what the round already exported.
+            starts_round = self.stats.get_value("vnnews/workers/started_round")
+            if _flag(getattr(spider, "reset_state", None)) and starts_round:
                 count = self.store.reset(self.outlet)
                 logger.warning("State of %s reset: %d articles forgotten", self.outlet, count)
             return
