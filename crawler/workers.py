@@ -272,7 +272,10 @@ class WorkerScheduler(RedisScheduler):
             # filter when it was queued.
             self.waiting = False
             self.crawler.engine.crawl(request.replace(dont_filter=True))
-        elif self.round_done():
+        else:
+            self.forget_dead_workers()
+            if not self.round_done():
+                return
             self.waiting = False
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="finished"))
 

@@ -29,6 +29,8 @@ from tests.scripted_mirror import ScriptedMirror
 from tests.sites import build_vtv_archive, serve_quiet_discovery
 
 ARTICLES = 300
+# A process started by a test, and the file its output goes to.
+Process = tuple[subprocess.Popen[str], Path]
 SITEMAP = "vtv.vn/latest-news-sitemap.xml"
 
 pytestmark = pytest.mark.skipif(
@@ -76,7 +78,7 @@ class Cluster:
         self.env = {**os.environ, "VNNEWS_DATA_DIR": str(self.data), "VNNEWS_LOG_LEVEL": "INFO"}
         self.logs = 0
 
-    def start(self, *args: str) -> tuple[subprocess.Popen[str], Path]:
+    def start(self, *args: str) -> Process:
         self.logs += 1
         log_path = self.tmp / f"process-{self.logs}.log"
         with log_path.open("w") as log:
@@ -90,26 +92,27 @@ class Cluster:
             )
         return process, log_path
 
-    def worker(self) -> tuple[subprocess.Popen[str], Path]:
+    def worker(self, *extra: str) -> Process:
         return self.start(
             "crawl", "vtv", "-s", f"VNNEWS_MIRROR={self.mirror.url}", *MIRROR_SPEED,
-            "-s", "VNNEWS_REDIS_HEARTBEAT=0.2",
+            "-s", "VNNEWS_REDIS_HEARTBEAT=0.2", *extra,
         )  # fmt: skip
 
-    def exporter(self) -> tuple[subprocess.Popen[str], Path]:
+    def exporter(self) -> Process:
         return self.start("redis-export", "--idle-exit", "2")
 
     def workers_alive(self) -> int:
         return self.redis.client().zcard("vnnews:vtv:workers")
 
-    def round(self, workers: int) -> list[tuple[subprocess.Popen[str], Path]]:
-        """Start *workers* workers; let discovery through once all have joined the round.
+    def round(self, workers: int, *extra: str) -> tuple[list[Process], Process]:
+        """Start *workers* workers and the exporter; let discovery through once all are up.
 
-        The exporter is started after them (``--idle-exit`` counts from the workers' last heartbeat,
-        or from the exporter's start: started first, it could leave before slow start-ups).
+        The exporter is started once the workers have joined: ``--idle-exit`` counts from the
+        workers' last heartbeat, or from the exporter's start (started first, it could leave
+        before slow start-ups).
         """
         self.mirror.gate.clear()
-        started = [self.worker() for _ in range(workers)]
+        started = [self.worker(*extra) for _ in range(workers)]
 
         def joined() -> bool:
             for process, log in started:
@@ -117,8 +120,10 @@ class Cluster:
             return self.workers_alive() == workers
 
         wait_for(joined, f"{workers} workers to join the round")
+        exporter = self.exporter()
+        wait_for(lambda: self.redis.client().exists("vnnews:exporter") == 1, "the exporter to start")
         self.mirror.gate.set()
-        return started
+        return started, exporter
 
     def lines(self) -> list[bytes]:
         return [line for f in sorted(self.data.glob("vtv/*.jsonl")) for line in f.read_bytes().splitlines()]
@@ -147,11 +152,10 @@ def stat(log: str, name: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def test_three_workers_and_an_exporter_share_a_round_then_a_second_round_exports_nothing(
+def test_three_workers_share_a_round_a_second_round_exports_nothing_a_reset_round_everything(
     cluster: Cluster,
 ) -> None:
-    workers = cluster.round(3)
-    exporter = cluster.exporter()
+    workers, exporter = cluster.round(3)
     logs = [finished(*w) for w in workers]
     finished(*exporter)
 
@@ -175,8 +179,7 @@ def test_three_workers_and_an_exporter_share_a_round_then_a_second_round_exports
 
     # A second round: the feeds and the sitemap are read again, no article is fetched or exported.
     discovery_before = len(cluster.mirror.requests_for("https://vtv.vn/latest-news-sitemap.xml"))
-    workers = cluster.round(2)
-    exporter = cluster.exporter()
+    workers, exporter = cluster.round(2)
     logs = [finished(*w) for w in workers]
     finished(*exporter)
     assert len(cluster.mirror.requests_for("https://vtv.vn/latest-news-sitemap.xml")) == discovery_before + 1
@@ -186,12 +189,23 @@ def test_three_workers_and_an_exporter_share_a_round_then_a_second_round_exports
     assert sum(stat(log, "vnnews/discovery/known_unchanged") for log in logs) == ARTICLES + 20
     assert [stat(log, "vnnews/workers/round") for log in logs] == [2, 2]
 
+    # A third round told to forget the outlet: the worker that starts the round forgets it, before any
+    # fetch; the one that joins does not forget again what the round has exported.
+    workers, exporter = cluster.round(2, "-a", "reset_state=1")
+    logs = [finished(*w) for w in workers]
+    finished(*exporter)
+    assert set(cluster.mirror.article_hits().values()) == {2}
+    assert sum("State of vtv.vn reset: 300 articles forgotten" in log for log in logs) == 1
+    records = [json.loads(line) for line in cluster.lines()]
+    assert len(records) == 2 * ARTICLES
+    assert Counter(r["id"] for r in records) == {r["id"]: 2 for r in records}
+    assert {r["revision"] for r in records} == {1}
+
 
 def test_a_worker_and_the_exporter_killed_then_another_round_export_every_article_once(
     cluster: Cluster,
 ) -> None:
-    workers = cluster.round(3)
-    exporter, _ = cluster.exporter()
+    workers, (exporter, _) = cluster.round(3)
     wait_for(lambda: len(cluster.lines()) >= 60, "the exporter to write 60 lines")
     victim, _ = workers[0]
     victim.send_signal(signal.SIGKILL)
@@ -209,8 +223,7 @@ def test_a_worker_and_the_exporter_killed_then_another_round_export_every_articl
         file.write(b'{"schema_version": 2, "id": "0123456789abcdef", "url": "https://vtv.vn/bai-viet-th')
 
     # The next round fetches what the killed worker had in hand; the exporter resumes the stream.
-    workers = cluster.round(3)
-    exporter = cluster.exporter()
+    workers, exporter = cluster.round(3)
     for worker in workers:
         finished(*worker)
     finished(*exporter)
