@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 from argparse import ArgumentParser, Namespace
 from datetime import UTC, datetime
@@ -97,10 +98,13 @@ def summary_table(outlets: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def write_summary(data_dir: str, started: datetime, summary: dict[str, Any]) -> Path:
-    """``<data_dir>/summary/<start time>.json``, written whole (under a temporary name, then renamed)."""
+def write_summary(data_dir: str, started: datetime, summary: dict[str, Any], worker: str = "") -> Path:
+    """``<data_dir>/summary/<start time>.json``, written whole (under a temporary name, then renamed).
+
+    A worker's (``VNNEWS_REDIS_URL``) is ``<start time>-<host>-<pid>.json``: workers start together.
+    """
     stamp = started.replace(microsecond=0).isoformat().replace(":", "-")
-    path = Path(data_dir, "summary", f"{stamp}.json")
+    path = Path(data_dir, "summary", f"{stamp}{'-' + worker if worker else ''}.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".json.part")
     partial.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -265,9 +269,10 @@ class Command(ScrapyCommand):
             "ok": all(o["ok"] for o in outlets),
             "outlets": outlets,
         }
+        worker = f"{socket.gethostname()}-{os.getpid()}" if self.settings.get("VNNEWS_REDIS_URL") else ""
         print(summary_table(outlets))
         try:
-            path = write_summary(self.settings.get("VNNEWS_DATA_DIR", "data"), started, summary)
+            path = write_summary(self.settings.get("VNNEWS_DATA_DIR", "data"), started, summary, worker)
         except OSError as exc:
             print(
                 f"vnnews: FAILED cannot write the summary ({exc.filename}: {exc.strerror})", file=sys.stderr
