@@ -52,15 +52,11 @@ logger = logging.getLogger(__name__)
 LAST_HEARTBEAT = f"{PREFIX}:workers:last"
 
 
-def redis_url(settings: BaseSettings) -> str | None:
-    """The Redis that makes this crawl a worker, or None for a crawl on its own."""
-    return settings.get("VNNEWS_REDIS_URL") or None
-
-
 def worker_settings(url: str) -> dict[str, Any]:
     """The settings that turn a crawl into a worker (applied at spider priority: -s still wins)."""
     return {
         "SCHEDULER": "crawler.workers.WorkerScheduler",
+        # Read by scrapy-redis's Scheduler; WorkerScheduler makes one per round.
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_QUEUE_KEY": f"{PREFIX}:%(spider)s:requests",
         # One worker closing must not wipe everyone's queue.
@@ -172,7 +168,8 @@ class WorkerScheduler(RedisScheduler):
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         return scheduler
 
-    def keys(self, spider: Spider) -> dict[str, str]:
+    def round_keys(self, spider: Spider) -> dict[str, str]:
+        """The outlet's Redis keys besides scrapy-redis's queue: round number, workers, busy flags."""
         base = f"{PREFIX}:{spider.name}"
         return {
             "round": f"{base}:round",
@@ -184,31 +181,31 @@ class WorkerScheduler(RedisScheduler):
     def open(self, spider: Spider) -> None:
         self.worker = worker_id(spider)
         self.waiting = False
-        self.k = self.keys(spider)
+        self.redis_keys = self.round_keys(spider)
         queue_key = self.queue_key % {"spider": spider.name}
         self.forget_dead_workers()
         round_, started = self.server.eval(
             JOIN,
             5,
-            self.k["round"],
-            self.k["workers"],
-            self.k["busy"],
+            self.redis_keys["round"],
+            self.redis_keys["workers"],
+            self.redis_keys["busy"],
             queue_key,
             LAST_HEARTBEAT,
             self.worker,
             self.worker_timeout,
-            self.k["dupefilter"],
+            self.redis_keys["dupefilter"],
         )
         self.round = int(round_)
         self.df = RFPDupeFilter(
             self.server,
-            key=f"{self.k['dupefilter']}{self.round}",
+            key=f"{self.redis_keys['dupefilter']}{self.round}",
             debug=spider.settings.getbool("DUPEFILTER_DEBUG"),
         )
         # scrapy-redis's open(), less its Spider.log() (deprecated by Scrapy 2.19): we log below.
         self.spider = spider
         self.queue = WorkerQueue(self.server, spider, queue_key, serializer=self.serializer)
-        self.queue.busy_key = self.k["busy"]
+        self.queue.busy_key = self.redis_keys["busy"]
         self.queue.worker = self.worker
         if self.flush_on_start:
             self.flush()
@@ -230,8 +227,8 @@ class WorkerScheduler(RedisScheduler):
             self.beat.stop()
         seconds, microseconds = self.server.time()
         with self.server.pipeline() as pipe:
-            pipe.zrem(self.k["workers"], self.worker)
-            pipe.hdel(self.k["busy"], self.worker)
+            pipe.zrem(self.redis_keys["workers"], self.worker)
+            pipe.hdel(self.redis_keys["busy"], self.worker)
             pipe.set(LAST_HEARTBEAT, seconds + microseconds / 1e6)
             pipe.execute()
         super().close(reason)
@@ -239,31 +236,37 @@ class WorkerScheduler(RedisScheduler):
     def forget_dead_workers(self) -> None:
         """Workers of this host whose process is gone are dead now, without waiting for their timeout."""
         host = socket.gethostname()
-        for member in self.server.zrange(self.k["workers"], 0, -1):
+        for member in self.server.zrange(self.redis_keys["workers"], 0, -1):
             worker = member.decode() if isinstance(member, bytes) else member
             name, _, rest = worker.partition(":")
             pid = rest.partition(":")[0]
             if name == host and pid.isdigit() and not process_alive(int(pid)):
-                self.server.zrem(self.k["workers"], worker)
-                self.server.hdel(self.k["busy"], worker)
+                self.server.zrem(self.redis_keys["workers"], worker)
+                self.server.hdel(self.redis_keys["busy"], worker)
 
     def round_done(self) -> bool:
-        keys = (self.k["workers"], self.k["busy"], self.queue.key)
+        keys = (self.redis_keys["workers"], self.redis_keys["busy"], self.queue.key)
         return bool(self.server.eval(ROUND_DONE, len(keys), *keys, self.worker, self.worker_timeout))
 
     # -- waiting for the others -------------------------------------------------------------
 
     def spider_idle(self, spider: Spider) -> None:
         """This worker has nothing in hand: close if the round is over, else wait for work."""
-        self.server.eval(HEARTBEAT, 3, self.k["workers"], self.k["busy"], LAST_HEARTBEAT, self.worker, 0)
+        self.beat_once(busy="0")
         self.forget_dead_workers()
         if self.round_done():
             return
         self.waiting = True
         raise DontCloseSpider
 
+    def beat_once(self, busy: str = "") -> None:
+        """This worker is alive now; *busy* "1" or "0" says whether it has work in hand ("": unchanged)."""
+        keys = (self.redis_keys["workers"], self.redis_keys["busy"], LAST_HEARTBEAT)
+        self.server.eval(HEARTBEAT, len(keys), *keys, self.worker, busy)
+
     def heartbeat(self) -> None:
-        self.server.eval(HEARTBEAT, 3, self.k["workers"], self.k["busy"], LAST_HEARTBEAT, self.worker, "")
+        """Every VNNEWS_REDIS_HEARTBEAT seconds: beat, and a waiting worker takes new work or closes."""
+        self.beat_once()
         if not self.waiting:
             return
         request = self.queue.pop()

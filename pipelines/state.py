@@ -99,7 +99,7 @@ class StatePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         # A worker sharing a Redis (crawler/workers.py): the state is there, and so is the export's queue.
-        self.worker = bool(crawler.settings.get("VNNEWS_REDIS_URL"))
+        self.worker = False
         self.store: StateStore | RedisStateStore | None = None
         self.outlet = ""
         # Rows of exported lines not yet committed, and the local files those lines are in.
@@ -122,6 +122,7 @@ class StatePipeline:
         spider = self.crawler.spider
         self.outlet = getattr(spider, "outlet", "") or getattr(spider, "name", "")
         self.store = state_store(self.crawler)
+        self.worker = bool(self.crawler.settings.get("VNNEWS_REDIS_URL"))
         if self.store is None:
             logger.info("No state store for this crawl (-O snapshot or VNNEWS_STATE_ENABLED off)")
             return
