@@ -13,6 +13,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -252,3 +253,49 @@ def test_a_worker_refuses_output_files_and_names_an_unreachable_redis(tmp_path: 
     result = run_scrapy("redis-export", "-s", f"VNNEWS_REDIS_URL={url}")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith(f"vnnews: {unreachable}")
+
+
+def test_an_exporter_resumes_what_a_killed_one_read_without_a_duplicate_or_a_loss(tmp_path: Path) -> None:
+    """The worst moment of an exporter's kill, made certain: lines written, not yet acknowledged."""
+    from pipelines.export import record_line
+    from pipelines.redis_export import FILES, GROUP, LOCK, StreamExporter
+
+    def record(n: int) -> dict[str, object]:
+        return {"id": f"id-{n}", "canonical_url": f"https://vtv.vn/a-{n}.htm", "title": f"Bài số {n}"}
+
+    with RedisServer(tmp_path / "redis") as redis_server:
+        client = redis_server.client()
+        client.xgroup_create("vnnews:records", GROUP, id="0", mkstream=True)
+        ids = [
+            client.xadd("vnnews:records", {"spider": "vtv", "revision": 1, "record": json.dumps(record(n))})
+            for n in range(1, 6)
+        ]
+        # The killed exporter had read all five, written and acknowledged the first, written the next two
+        # and half of the fourth line when it was killed.
+        client.xreadgroup(GROUP, "exporter", {"vnnews:records": ">"}, count=10)
+        client.xack("vnnews:records", GROUP, ids[0])
+        client.xdel("vnnews:records", ids[0])
+        export = tmp_path / "data" / "vtv" / "2026-12-05T07-00-00+00-00.jsonl"
+        export.parent.mkdir(parents=True)
+        lines = [record_line({**record(n), "revision": 1}) for n in range(1, 4)]
+        export.write_text("\n".join(lines) + "\n" + lines[0][:30], encoding="utf-8")
+        client.hset(FILES, "vtv", str(export))
+        gone = subprocess.Popen(["true"])  # a process of this host that is gone
+        gone.wait()
+        client.set(LOCK, f"{socket.gethostname()}:{gone.pid}")
+        # Records sent since, by workers still running.
+        for n in (6, 7):
+            client.xadd("vnnews:records", {"spider": "vtv", "revision": 2, "record": json.dumps(record(n))})
+
+        exporter = StreamExporter(
+            redis_server.url, str(tmp_path / "data" / "%(name)s" / "%(time)s.jsonl"), idle_exit=0, block_ms=50
+        )
+        assert exporter.run() == 4
+
+        assert [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()] == [
+            {**record(n), "revision": 1 if n <= 5 else 2} for n in range(1, 8)
+        ]
+        assert list((tmp_path / "data" / "vtv").iterdir()) == [export]
+        assert client.xlen("vnnews:records") == 0
+        assert client.xpending("vnnews:records", GROUP)["pending"] == 0
+        assert client.exists(FILES, LOCK) == 0
