@@ -148,8 +148,12 @@ class WorkerQueue(PriorityQueue):
     busy_key = ""
     worker = ""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pop_script = self.server.register_script(POP)  # sent once, then called by its hash
+
     def pop(self, timeout: int = 0) -> Request | None:
-        data = self.server.eval(POP, 2, self.key, self.busy_key, self.worker)
+        data = self.pop_script(keys=[self.key, self.busy_key], args=[self.worker])
         if not data:
             return None
         return request_from_dict(self.serializer.loads(data), spider=self.spider)
