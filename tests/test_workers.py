@@ -299,3 +299,42 @@ def test_an_exporter_resumes_what_a_killed_one_read_without_a_duplicate_or_a_los
         assert client.xlen("vnnews:records") == 0
         assert client.xpending("vnnews:records", GROUP)["pending"] == 0
         assert client.exists(FILES, LOCK) == 0
+
+
+def test_the_redis_url_alone_turns_a_crawl_into_a_worker() -> None:
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.spiders.vtv import VtvSpider
+
+    alone = get_project_settings()
+    alone.set("VNNEWS_JOBS_DIR", "data/jobs")
+    VtvSpider.update_settings(alone)
+    assert (alone["SCHEDULER"], alone["JOBDIR"], alone.get("REDIS_URL")) == (
+        "crawler.jobdir.ResumableScheduler",
+        "data/jobs/vtv",
+        None,
+    )
+    worker = get_project_settings()
+    worker.set("VNNEWS_REDIS_URL", "redis://10.0.0.5:6379/2", priority="cmdline")
+    worker.set("VNNEWS_HEALTH_MIN_RECORDS", 3, priority="cmdline")
+    VtvSpider.update_settings(worker)
+    assert {
+        name: worker[name]
+        for name in (
+            "SCHEDULER",
+            "DUPEFILTER_CLASS",
+            "SCHEDULER_QUEUE_KEY",
+            "SCHEDULER_PERSIST",
+            "SCHEDULER_IDLE_BEFORE_CLOSE",
+            "REDIS_URL",
+            "VNNEWS_HEALTH_MIN_RECORDS",
+        )
+    } == {
+        "SCHEDULER": "crawler.workers.WorkerScheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_QUEUE_KEY": "vnnews:%(spider)s:requests",
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_IDLE_BEFORE_CLOSE": 0,
+        "REDIS_URL": "redis://10.0.0.5:6379/2",
+        "VNNEWS_HEALTH_MIN_RECORDS": 3,  # -s still wins
+    }
