@@ -8,6 +8,8 @@ crawl runs, and writes its pid in it; a second crawl of the outlet stops at once
 with "another crawl of vtv is running (pid N)".  The kernel drops the lock when
 the process ends, however it ends, so a killed crawl never leaves a stale lock.
 Only crawls that keep state take it: an ``-O`` snapshot changes nothing shared.
+Nor do workers sharing a Redis (``VNNEWS_REDIS_URL``, ``crawler/workers.py``):
+many of one outlet run at once by design, their state changes atomic in Redis.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class OutletLock:
     def __init__(self, crawler: Crawler) -> None:
         self.file: IO[str] | None = None
         name = getattr(crawler.spidercls, "name", "")
-        if not name or not state_enabled(crawler.settings):
+        if not name or not state_enabled(crawler.settings) or crawler.settings.get("VNNEWS_REDIS_URL"):
             return
         path = lock_path(crawler.settings.get("VNNEWS_DATA_DIR", "data"), name)
         try:
