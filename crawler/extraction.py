@@ -46,7 +46,6 @@ from crawler.items import ArticleDraft, AuthorCandidate, DateCandidate, Image
 from crawler.main_text import (
     Measure,
     article_prose,
-    is_junk_box,
     link_runs,
     main_block,
     measure,
@@ -167,6 +166,8 @@ _PROSE_PARAGRAPHS = etree.XPath("//body//p[string-length(normalize-space()) >= 8
 _HEADLINE_CANDIDATES = etree.XPath(
     "//body//*[self::h1 or self::h2 or self::h3 or contains(@class, 'title') or contains(@class, 'Title')"
     " or contains(@class, 'tieude') or contains(@class, 'headline')]"
+    # Printed within one of the metadata titles ($titles): libxml2 tells, before Python reads any text.
+    "[string-length(normalize-space()) >= 10][contains($titles, normalize-space())]"
 )
 # Separators between a headline and the site or section names a <title> appends.
 TITLE_SEPARATOR = re.compile(r"\s+[-–—|:]{1,2}\s+")
@@ -419,7 +420,8 @@ class ArticlePage:
         # "Headline - Section | Site"), then the longest.
         printed: tuple[tuple[bool, int], Any, str] | None = None
         if keys:
-            for el in _HEADLINE_CANDIDATES(self.root):
+            titles = "\n".join(" ".join(text.split()) for _, text in metadata)
+            for el in _HEADLINE_CANDIDATES(self.root, titles=titles):
                 text = _text(el)
                 key = _title_key(text)
                 if len(key.split()) < 3 or "logo" in f"{el.get('id', '')} {el.get('class', '')}".lower():
@@ -547,13 +549,17 @@ class ArticlePage:
         element, origin = self.body_element()
         if element is None:
             return
-        root = copy.deepcopy(element)  # removing boilerplate must not change the page's own tree
-        remove = [*root.iter(*GENERIC_REMOVE_TAGS), *GENERIC_REMOVE_MARKED(root)]
+        # Found in the page, by the measures taken to choose the body, then removed from a copy of it
+        # (removing boilerplate must not change the page's own tree): blocks that are all links, no
+        # prose (related headlines, tag lists, "Xem thêm" runs), and, where no selector names this
+        # layout's boxes, the generic shapes of boilerplate.
+        measures = self._body_measures
+        found = set(link_runs(element, measures))
         if origin == "main-text":
-            # No selector names this layout's boxes: the generic shapes of boilerplate go.
-            remove += [el for el in root.iterdescendants() if isinstance(el.tag, str) and is_junk_box(el)]
-        # Blocks that are all links, no prose: related headlines, tag lists, "Xem thêm" runs.
-        remove += link_runs(root)
+            found.update(el for el in element.iterdescendants() if el in measures and measures[el].junk)
+        root = copy.deepcopy(element)
+        remove = [twin for el, twin in zip(element.iter(), root.iter(), strict=True) if el in found]
+        remove += [*root.iter(*GENERIC_REMOVE_TAGS), *GENERIC_REMOVE_MARKED(root)]
         profile_remove = [
             *_as_list(getattr(self.profile, "cms_remove_selectors", None)),
             *_as_list(getattr(self.profile, "remove_selectors", None)),
@@ -598,7 +604,8 @@ class ArticlePage:
         elements, origin = self.select("body")
         if elements:
             chosen = elements[0]
-            own = measure(chosen).get(chosen) or Measure()
+            self._body_measures = measure(chosen)
+            own = self._body_measures.get(chosen) or Measure()
             # Cheap first: the page's prose paragraphs outside the selected element.
             if (
                 own.link_share <= MAX_BODY_LINK_SHARE
@@ -607,10 +614,12 @@ class ArticlePage:
                 return chosen, origin
             main, main_measure = self.main_text
             if main is not None and main_measure.prose > own.prose / MIN_SELECTED_SHARE:
+                self._body_measures = self._page_measures
                 return main, "main-text"
             if own.link_share <= MAX_BODY_LINK_SHARE:
                 return chosen, origin
         main, main_measure = self.main_text
+        self._body_measures = self._page_measures
         return (main, "main-text") if main is not None else (None, None)
 
     @cached_property
@@ -680,7 +689,9 @@ class ArticlePage:
                     found.append(DateCandidate(value, "page", "published"))
         if elements and origin:
             draft.field_origins["date"] = origin
-        printed = self._date_near_title()
+        # The date line printed with the headline, unless the layout's date element already gave what
+        # the page prints.
+        printed = None if elements else self._date_near_title()
         if printed:
             # What the reader sees: the dates step prefers it to metadata that disagrees or has no offset.
             found.append(DateCandidate(printed, "text", "published"))

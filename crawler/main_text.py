@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
+
 # A prose block: this long and at most this share of links.
 PROSE_MIN_CHARS = 50
 PROSE_MAX_LINK_SHARE = 0.35
@@ -113,6 +115,7 @@ class Measure:
     prose: int = 0
     links: int = 0
     own_prose: int = 0  # the prose of the element's own text, its child blocks' left out
+    junk: bool = False  # a box never the article's (is_junk_box)
 
     @property
     def other(self) -> int:
@@ -135,60 +138,88 @@ def is_junk_box(el: Any) -> bool:
     return bool(JUNK_HINT.search(names)) and not CONTENT_HINT.search(names)
 
 
+def _length(text: str | None) -> int:
+    """Characters of *text* as a reader counts them: whitespace runs are one space."""
+    if not text or text.isspace():
+        return 0
+    return len(" ".join(text.split()))
+
+
+@dataclass(slots=True)
+class _Open:
+    """An element the walk is inside: its nearest block, its flags, and the text counted so far."""
+
+    element: Any
+    block: Any  # the nearest block element (itself, for a block), where its text counts
+    in_link: bool
+    ignored: bool  # a script, a style...: no text of it counts
+    chars: int = 0  # the measures of its children, summed
+    links: int = 0
+    prose: int = 0
+    own_chars: int = 0  # its own text, when it is a block
+    own_links: int = 0
+
+
 def measure(root: Any) -> dict[Any, Measure]:
-    """The measure of every element under *root* (itself included) that holds text."""
-    owner: dict[Any, Any] = {root: root}  # the nearest block element, or root
-    in_link: dict[Any, bool] = {root: _tag(root) == "a"}
-    ignored: set[Any] = set()
-    direct: dict[Any, list[int]] = {}  # block → [chars, link chars] of its own text
+    """The measure of every element under *root* (itself included) that holds text.
 
-    def add(block: Any, text: str | None, link: bool) -> None:
-        if text is None:
-            return
-        n = len(text.strip()) and len(" ".join(text.split()))
-        if n:
-            counts = direct.setdefault(block, [0, 0])
-            counts[0] += n
-            if link:
-                counts[1] += n
-
-    order = []
-    for el in root.iter():
-        order.append(el)
-        parent = el.getparent() if el is not root else None
-        if parent is not None:
-            if parent in ignored:
-                ignored.add(el)
-                continue
-            tag = _tag(el)
-            if tag in IGNORED_TAGS:
-                ignored.add(el)
-                add(owner[parent], el.tail, in_link[parent])
-                continue
-            owner[el] = el if tag in BLOCK_TAGS else owner[parent]
-            in_link[el] = in_link[parent] or tag == "a"
-            add(owner[parent], el.tail, in_link[parent])
-        if el is root or _tag(el):
-            add(owner[el], el.text, in_link[el])
-
+    One walk of the tree (lxml's ``iterwalk``): the text of an element and the tails
+    of its inline children belong to its nearest block; an element's measure is its
+    own block text and its children's measures, summed as the walk leaves it.
+    """
     measures: dict[Any, Measure] = {}
-    for block, (chars, links) in direct.items():
-        prose = chars if chars >= PROSE_MIN_CHARS and links <= PROSE_MAX_LINK_SHARE * chars else 0
-        measures[block] = Measure(chars, prose, links, prose)
-    # Sum up the tree, children before parents (reverse document order).
-    for el in reversed(order):
-        m = measures.get(el)
-        if m is None or el is root:
+    stack: list[_Open] = []
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            top = stack[-1] if stack else None
+            current = _Open(
+                element=el,
+                block=el if (tag in BLOCK_TAGS or top is None) else top.block,
+                in_link=(top is not None and top.in_link) or tag == "a",
+                ignored=(top is not None and top.ignored) or tag in IGNORED_TAGS or not tag,
+            )
+            stack.append(current)
+            if not current.ignored:
+                _count(stack, current.block, _length(el.text), current.in_link)
             continue
-        parent = el.getparent()
-        if parent is None:
+        done = stack.pop()
+        top = stack[-1] if stack else None
+        if top is not None and not top.ignored:
+            _count(stack, top.block, _length(el.tail), top.in_link)
+        is_prose = (
+            done.own_chars >= PROSE_MIN_CHARS and done.own_links <= PROSE_MAX_LINK_SHARE * done.own_chars
+        )
+        own_prose = done.own_chars if is_prose else 0
+        chars = done.chars + done.own_chars
+        if not chars:
             continue
-        total = measures.setdefault(parent, Measure())
-        total.chars += m.chars
-        total.links += m.links
-        if not is_junk_box(el):
-            total.prose += m.prose
+        m = Measure(
+            chars,
+            done.prose + own_prose,
+            done.links + done.own_links,
+            own_prose,
+            bool(tag) and is_junk_box(el),
+        )
+        measures[el] = m
+        if top is not None:
+            top.chars += m.chars
+            top.links += m.links
+            if not m.junk:
+                top.prose += m.prose
     return measures
+
+
+def _count(stack: list[_Open], block: Any, n: int, in_link: bool) -> None:
+    """Add *n* characters to the own text of *block*, an element open on the stack."""
+    if not n:
+        return
+    for open_element in reversed(stack):
+        if open_element.element is block:
+            open_element.own_chars += n
+            if in_link:
+                open_element.own_links += n
+            return
 
 
 def score_of(m: Measure) -> float:
@@ -206,7 +237,7 @@ def main_block(root: Any, measures: dict[Any, Measure] | None = None) -> tuple[A
     measures = measure(root) if measures is None else measures
     best, best_score = None, 0.0
     for el, m in measures.items():
-        if m.prose == 0 or is_junk_box(el):
+        if m.prose == 0 or m.junk:
             continue
         score = score_of(m)
         if score > best_score:

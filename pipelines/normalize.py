@@ -28,6 +28,8 @@ from pipelines.text.words import normalize_text
 
 # The text examined for a legacy encoding: the title, lead and the start of the body.
 SAMPLE_CHARS = 4000
+# Vietnamese in Unicode has a letter beyond Latin-1 in about one character of ten.
+UNICODE_SHARE = 0.03
 # A text is Vietnamese when this share of its words are Vietnamese syllables (Vietnamese text:
 # 0.95-1.0; the same text in TCVN3 or VNI read as Latin-1: 0.2-0.4; English: about 0.25).
 VIETNAMESE_SHARE = 0.7
@@ -98,6 +100,10 @@ class NormalizePipeline(ArticlePipeline):
         """A draft in TCVN3 or VNI converted to Unicode; a garbled one dropped."""
         sample = "\n".join([draft.title or "", draft.sapo or "", *draft.paragraphs])[:SAMPLE_CHARS]
         if not SUSPECT.search(sample):  # the common case, and the quickest to tell
+            return
+        if len(UNICODE_ONLY.findall(sample)) >= UNICODE_SHARE * len(sample):
+            # Vietnamese in Unicode: letters beyond Latin-1 ("ư", "ạ", "đ") all through it, where a text in
+            # TCVN3 or VNI read as Latin-1 has none (a page mixing both has them in its Unicode parts only).
             return
         name = legacy_encoding(sample)
         if name is not None:
