@@ -46,6 +46,7 @@ from crawler.items import ArticleDraft, AuthorCandidate, DateCandidate, Image
 from crawler.main_text import (
     Measure,
     article_prose,
+    is_junk_box,
     link_runs,
     main_block,
     measure,
@@ -556,7 +557,9 @@ class ArticlePage:
         measures = self._body_measures
         found = set(link_runs(element, measures))
         if origin == "main-text":
-            found.update(el for el in element.iterdescendants() if el in measures and measures[el].junk)
+            found.update(
+                el for el in element.iterdescendants() if isinstance(el.tag, str) and is_junk_box(el)
+            )
         root = copy.deepcopy(element)
         remove = [twin for el, twin in zip(element.iter(), root.iter(), strict=True) if el in found]
         remove += [*root.iter(*GENERIC_REMOVE_TAGS), *GENERIC_REMOVE_MARKED(root)]
@@ -606,7 +609,7 @@ class ArticlePage:
             chosen = elements[0]
             self._body_measures = measure(chosen)
             own = self._body_measures.get(chosen) or Measure()
-            # Cheap first: the page's prose paragraphs outside the selected element.
+            # Cheap first: the page's largest run of prose paragraphs, against the selected element's prose.
             if (
                 own.link_share <= MAX_BODY_LINK_SHARE
                 and own.prose >= MIN_SELECTED_SHARE * self.paragraph_prose
@@ -625,8 +628,11 @@ class ArticlePage:
     @cached_property
     def main_text(self) -> tuple[Any | None, Measure]:
         """The page's main text block and its measure (``crawler/main_text.py``)."""
-        self._page_measures = measure(self.root)
-        return main_block(self.root, self._page_measures)
+        # The <body> only: what a <head> holds (metas, scripts, styles) is no text of the page.
+        body = self.root.find("body")
+        page = body if body is not None else self.root
+        self._page_measures = measure(page)
+        return main_block(page, self._page_measures)
 
     @property
     def page_prose(self) -> int:
@@ -636,9 +642,14 @@ class ArticlePage:
 
     @cached_property
     def paragraph_prose(self) -> int:
-        """Characters in the page's long paragraphs (``<p>`` of prose length): a cheap size of its
-        main text."""
-        return sum(len(_text(p)) for p in _PROSE_PARAGRAPHS(self.root))
+        """Characters in the page's largest run of long paragraphs (``<p>`` of prose length under one
+        parent): a cheap size of its main text, which teasers and comments spread over many boxes
+        do not reach."""
+        runs: dict[Any, int] = {}
+        for p in _PROSE_PARAGRAPHS(self.root):
+            parent = p.getparent()
+            runs[parent] = runs.get(parent, 0) + len(_text(p))
+        return max(runs.values(), default=0)
 
     def _take_figures(self, root: Any) -> list[Image]:
         """Image URLs and captions of the body's figures; the figures leave the body, unless the

@@ -115,7 +115,7 @@ class Measure:
     prose: int = 0
     links: int = 0
     own_prose: int = 0  # the prose of the element's own text, its child blocks' left out
-    junk: bool = False  # a box never the article's (is_junk_box)
+    junk: bool = False  # a box never the article's (is_junk_box), told where it holds prose
 
     @property
     def other(self) -> int:
@@ -194,12 +194,14 @@ def measure(root: Any) -> dict[Any, Measure]:
         chars = done.chars + done.own_chars
         if not chars:
             continue
+        prose = done.prose + own_prose
+        # Whether it is a junk box matters only where it holds prose: for its parent's sum and as a candidate.
         m = Measure(
             chars,
-            done.prose + own_prose,
+            prose,
             done.links + done.own_links,
             own_prose,
-            bool(tag) and is_junk_box(el),
+            bool(prose) and bool(tag) and is_junk_box(el),
         )
         measures[el] = m
         if top is not None:
