@@ -44,6 +44,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from crawler.items import ArticleDraft, AuthorCandidate, DateCandidate, Image
 from crawler.main_text import (
+    BLOCK_TAGS,
     Measure,
     article_prose,
     is_junk_box,
@@ -92,42 +93,6 @@ CAPTION_TEXT = "figcaption, .PhotoCMS_Caption, .image_caption, .caption, td.capt
 
 CAPTION_MAX_CHARS = 300
 
-BLOCK_TAGS = {
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "blockquote",
-    "pre",
-    "div",
-    "section",
-    "article",
-    "table",
-    "thead",
-    "tbody",
-    "tfoot",
-    "caption",
-    "tr",
-    "td",
-    "th",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "figure",
-    "figcaption",
-    "header",
-    "footer",
-    "aside",
-    "center",
-    "main",
-    "nav",
-}
 LEAF_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "dt", "dd", "td", "th"}
 TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|gidzl|zarsrc|itm_\w+|ref)$", re.I)
 # The last-resort date is a short line among the first texts after the title, before the body's

@@ -41,6 +41,7 @@ TEASER_MAX_CHARS = 600
 THREAD_POSTS = 3
 THREAD_HINT = re.compile(r"message|post|comment|reply|binhluan", re.I)
 
+# Elements that hold blocks of text of their own (paragraphs, cells, boxes); the rest is inline.
 BLOCK_TAGS = frozenset(
     [
         "p",
@@ -58,7 +59,10 @@ BLOCK_TAGS = frozenset(
         "article",
         "main",
         "table",
+        "thead",
         "tbody",
+        "tfoot",
+        "caption",
         "tr",
         "td",
         "th",
