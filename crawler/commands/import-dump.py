@@ -11,13 +11,13 @@ import sys
 from argparse import ArgumentParser, Namespace
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TextIO
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import DropItem, UsageError
 from scrapy.utils.log import configure_logging
 from tqdm import tqdm
 
+from crawler.commands import add_output_options, open_output
 from crawler.dumps import DumpImporter, NotADump, dump_files, normalize_outlet
 from crawler.progress import Progress
 from pipelines.export import record_line
@@ -55,11 +55,7 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: ArgumentParser) -> None:
         super().add_options(parser)
-        output = parser.add_mutually_exclusive_group()
-        output.add_argument("-o", "--output", metavar="FILE", help="append the records to FILE")
-        output.add_argument(
-            "-O", "--overwrite-output", metavar="FILE", help="write the records to FILE, replacing it"
-        )
+        add_output_options(parser)
         parser.add_argument(
             "--outlet", metavar="DOMAIN", help="the outlet of dumps that name no article link (vnexpress.net)"
         )
@@ -76,7 +72,7 @@ class Command(ScrapyCommand):
         importer = DumpImporter(self.settings, outlet=outlet)
         paths = list(dump_files(args))
         with ExitStack() as stack:
-            out = self._open_output(opts, stack)
+            out = open_output(opts, stack)
             progress = stack.enter_context(Progress("import-dump", total=len(paths), unit="file"))
             for path in paths:
                 try:
@@ -91,13 +87,6 @@ class Command(ScrapyCommand):
                     out.write(record_line(record) + "\n")
                     progress.count(imported=1)
                 progress.advance()
-
-    @staticmethod
-    def _open_output(opts: Namespace, stack: ExitStack) -> TextIO:
-        name, mode = (opts.overwrite_output, "w") if opts.overwrite_output else (opts.output, "a")
-        if not name or name == "-":
-            return sys.stdout
-        return stack.enter_context(Path(name).open(mode, encoding="utf-8", newline="\n"))
 
     def _fail(self, path: Path, reason: str) -> None:
         # tqdm.write: on a terminal the line goes above the progress bar instead of into it.

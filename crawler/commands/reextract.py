@@ -5,17 +5,16 @@ from __future__ import annotations
 import sys
 from argparse import ArgumentParser, Namespace
 from contextlib import ExitStack
-from pathlib import Path
-from typing import TextIO
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.log import configure_logging
 
+from crawler.commands import add_output_options, open_output
 from crawler.progress import Progress
 from crawler.replay import Replayer, counts_line
 from crawler.warc import ArchiveReader, warc_files
-from pipelines.export import record_line, repair_jsonl
+from pipelines.export import record_line
 
 
 class Command(ScrapyCommand):
@@ -40,11 +39,7 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: ArgumentParser) -> None:
         super().add_options(parser)
-        output = parser.add_mutually_exclusive_group()
-        output.add_argument("-o", "--output", metavar="FILE", help="append the records to FILE")
-        output.add_argument(
-            "-O", "--overwrite-output", metavar="FILE", help="write the records to FILE, replacing it"
-        )
+        add_output_options(parser)
 
     def run(self, args: list[str], opts: Namespace) -> None:
         if not args:
@@ -58,7 +53,7 @@ class Command(ScrapyCommand):
         replayer = Replayer(self.settings, articles_only=True)
         broken: list[str] = []
         with ExitStack() as stack:
-            out = self._open_output(opts, stack)
+            out = open_output(opts, stack)
             progress = stack.enter_context(Progress("reextract", total=len(files), unit="file"))
             for path in files:
                 with path.open("rb") as stream:
@@ -83,13 +78,3 @@ class Command(ScrapyCommand):
             print(line, file=sys.stderr)
         if broken:
             self.exitcode = 1
-
-    @staticmethod
-    def _open_output(opts: Namespace, stack: ExitStack) -> TextIO:
-        name, mode = (opts.overwrite_output, "w") if opts.overwrite_output else (opts.output, "a")
-        if not name or name == "-":
-            return sys.stdout
-        path = Path(name)
-        if mode == "a" and path.exists():
-            repair_jsonl(path)
-        return stack.enter_context(path.open(mode, encoding="utf-8", newline="\n"))
