@@ -5,9 +5,12 @@ Every block of the page (a paragraph, a heading, a list item, a ``<div>`` or
 and how many of them sit inside links.  A block of at least ``PROSE_MIN_CHARS``
 characters, mostly not links, is prose; the rest (menus, headline runs,
 captions of a line, footers) is not.  Each element then scores its prose
-minus a share of the other text it holds, and the best element is the main
-text block: it takes in all the article's paragraphs, however they are nested,
-and leaves out the menus and headline lists around them.
+less its link text and a share of its other text, and the best element is the
+main text block: it takes in all the article's paragraphs, however they are
+nested, and leaves out the menus and headline lists around them.  Inside it,
+link runs and runs of teasers (three or more boxes of one kind, each a link
+with a line under it) are boilerplate; a block that is one post among several
+of its kind (a forum thread, comments) is no article.
 
 Text inside elements whose class or id names comments, related news, side
 bars, footers or menus counts against an element, never for it: a comment
@@ -113,7 +116,7 @@ CONTENT_HINT = re.compile(
 
 @dataclass
 class Measure:
-    """What an element holds: all its text, the prose among it, the link text, and the junk boxes' text."""
+    """What an element holds: all its text, the prose among it and the link text, and whether it is a junk box."""
 
     chars: int = 0
     prose: int = 0
