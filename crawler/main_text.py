@@ -116,7 +116,7 @@ CONTENT_HINT = re.compile(
 
 @dataclass
 class Measure:
-    """What an element holds: all its text, the prose among it and the link text, and whether it is a junk box."""
+    """What an element holds: its text, the prose and the link text among it, and whether it is a junk box."""
 
     chars: int = 0
     prose: int = 0
