@@ -47,8 +47,7 @@ from crawler.main_text import (
     BLOCK_TAGS,
     Measure,
     article_prose,
-    is_junk_box,
-    link_runs,
+    boilerplate_boxes,
     main_block,
     measure,
     page_prose,
@@ -126,7 +125,7 @@ MIN_MAIN_SHARE = 0.3
 # than this share of the prose of the page's long paragraphs (or of its main text block).
 MAX_BODY_LINK_SHARE = 0.5
 MIN_SELECTED_SHARE = 0.5
-# A photo story: its captions hold more text than the rest of its body; they are the story.
+# Paragraphs of prose length, for a cheap size of the page's main text.
 _PROSE_PARAGRAPHS = etree.XPath("//body//p[string-length(normalize-space()) >= 80]")
 # Elements that may print the headline: headings, and whatever a CMS names a title.
 _HEADLINE_CANDIDATES = etree.XPath(
@@ -379,7 +378,7 @@ class ArticlePage:
         metadata = [(origin, text) for origin, text in metadata if text]
         keys = [_title_key(text) for _, text in metadata]
         elements, origin = self.select("title")
-        selected = next(((el, _text(el)) for el in elements if _text(el)), None)
+        selected = next(((el, text) for el in elements if (text := _text(el))), None)
         if selected and (not keys or any(_shares_words(_title_key(selected[1]), key) for key in keys)):
             return selected[1], origin, selected[0]
         # The printed headline the metadata holds; one it starts with (the headline comes first in
@@ -451,7 +450,7 @@ class ArticlePage:
             raise NotAnArticle("not_article", "no body of substance (no block of prose on the page)")
         if origin == "main-text":
             page = self.page_prose
-            prose = article_prose(element, self._page_measures)
+            prose = article_prose(element, self._page_measures, self.body_boilerplate)
             if prose < MIN_ARTICLE_PROSE or prose < MIN_MAIN_SHARE * page:
                 raise NotAnArticle(
                     "not_article",
@@ -515,16 +514,9 @@ class ArticlePage:
         element, origin = self.body_element()
         if element is None:
             return
-        # Found in the page, by the measures taken to choose the body, then removed from a copy of it
-        # (removing boilerplate must not change the page's own tree): blocks that are all links, no
-        # prose (related headlines, tag lists, "Xem thêm" runs), and, where no selector names this
-        # layout's boxes, the generic shapes of boilerplate.
-        measures = self._body_measures
-        found = set(link_runs(element, measures))
-        if origin == "main-text":
-            found.update(
-                el for el in element.iterdescendants() if isinstance(el.tag, str) and is_junk_box(el)
-            )
+        # Found in the page, then removed from a copy of it: removing boilerplate must not change
+        # the page's own tree.
+        found = self.body_boilerplate
         root = copy.deepcopy(element)
         remove = [twin for el, twin in zip(element.iter(), root.iter(), strict=True) if el in found]
         remove += [*root.iter(*GENERIC_REMOVE_TAGS), *GENERIC_REMOVE_MARKED(root)]
@@ -589,6 +581,17 @@ class ArticlePage:
         main, main_measure = self.main_text
         self._body_measures = self._page_measures
         return (main, "main-text") if main is not None else (None, None)
+
+    @cached_property
+    def body_boilerplate(self) -> set[Any]:
+        """The boxes of the body element that are no article text, found by the measures taken to
+        choose it: blocks that are all links, no prose (related headlines, tag lists, "Xem thêm"
+        runs), teasers, and, where no selector names this layout's boxes, the generic shapes of
+        boilerplate (``crawler/main_text.py``)."""
+        element, origin = self.body_element()
+        if element is None:
+            return set()
+        return boilerplate_boxes(element, self._body_measures, junk_boxes=origin == "main-text")
 
     @cached_property
     def main_text(self) -> tuple[Any | None, Measure]:
@@ -708,13 +711,8 @@ class ArticlePage:
         # An empty element beside the headline that a script elsewhere fills with the date.
         box = title_root.getparent() if title_root.getparent() is not None else title_root
         for script in _SCRIPTS(self.root):
-            for match in _SCRIPT_PRINT.finditer("".join(_TEXT_NODES(script))):
-                line = clean_text(html.unescape(match["text"]))
-                if (
-                    match["id"]
-                    and find_datetime(line)
-                    and box.xpath("boolean(.//*[@id=$id])", id=match["id"])
-                ):
+            for element_id, line in _script_dates(script):
+                if element_id and box.xpath("boolean(.//*[@id=$id])", id=element_id):
                     return line
         return None
 
@@ -732,15 +730,10 @@ class ArticlePage:
 
     @staticmethod
     def _script_printed_date(script: Any) -> str | None:
-        """A date a script writes into the page (``el.innerHTML = "Thứ năm, 20/12/2012, 16:10 GMT+7"``)."""
-        code = "".join(_TEXT_NODES(script))
-        if len(code) > 2000:
+        """A date a short script writes where it stands (``document.write("Thứ năm, 20/12/2012")``)."""
+        if sum(map(len, _TEXT_NODES(script))) > 2000:
             return None
-        for match in _SCRIPT_PRINT.finditer(code):
-            line = clean_text(html.unescape(match["text"]))
-            if not match["id"] and find_datetime(line):
-                return line
-        return None
+        return next((line for element_id, line in _script_dates(script) if not element_id), None)
 
     def _read_authors(self, draft: ArticleDraft) -> None:
         for el in self.select("author")[0]:
@@ -801,6 +794,15 @@ class ArticlePage:
             return lang.strip().lower().replace("_", "-").split("-")[0]
         # The page does not say: the outlet's own language, when its spider knows it.
         return getattr(self.profile, "language", None)
+
+
+def _script_dates(script: Any) -> Iterator[tuple[str | None, str]]:
+    """The dates a script prints into the page: (the id of the element it fills, or None where the
+    script stands; the line, entities decoded)."""
+    for match in _SCRIPT_PRINT.finditer("".join(_TEXT_NODES(script))):
+        line = clean_text(html.unescape(match["text"]))
+        if find_datetime(line):
+            yield match["id"], line
 
 
 def _title_key(text: str) -> str:

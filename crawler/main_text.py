@@ -260,16 +260,19 @@ def main_block(root: Any, measures: dict[Any, Measure] | None = None) -> tuple[A
     return best, (measures[best] if best is not None else Measure())
 
 
-def article_prose(element: Any, measures: dict[Any, Measure]) -> int:
-    """Prose under *element* outside its junk boxes, link runs and teasers: what an article holds
-    of its own (a listing's summaries stand in teasers)."""
-    left_out = {d for run in link_runs(element, measures) for d in run.iter()}
-    left_out |= {
-        d
-        for box in element.iterdescendants()
-        if isinstance(box.tag, str) and is_junk_box(box)
-        for d in box.iter()
-    }
+def boilerplate_boxes(element: Any, measures: dict[Any, Measure], junk_boxes: bool) -> set[Any]:
+    """The boxes under *element* that are no article text: its link runs and teasers, and with
+    *junk_boxes* (a layout no selector names) the boxes named as comments, related news, menus..."""
+    boxes = set(link_runs(element, measures))
+    if junk_boxes:
+        boxes.update(el for el in element.iterdescendants() if isinstance(el.tag, str) and is_junk_box(el))
+    return boxes
+
+
+def article_prose(element: Any, measures: dict[Any, Measure], boxes: set[Any]) -> int:
+    """Prose under *element* outside the *boxes* of boilerplate (see :func:`boilerplate_boxes`): what
+    an article holds of its own (a listing's summaries stand in teasers)."""
+    left_out = {d for box in boxes for d in box.iter()}
     return sum(measures[d].own_prose for d in element.iter() if d in measures and d not in left_out)
 
 
